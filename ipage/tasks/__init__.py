@@ -1,0 +1,21 @@
+"""Task registry: a new simulator is one module plus one entry here."""
+
+from __future__ import annotations
+
+from ipage.tasks.ballistics import Ballistics
+from ipage.tasks.base import Task
+from ipage.tasks.robot_arm import RobotArm
+from ipage.tasks.sinewave import SineWave
+
+TASKS: dict[str, type[Task]] = {
+    "sinewave": SineWave,
+    "robot_arm": RobotArm,
+    "ballistics": Ballistics,
+}
+
+
+def get_task(name: str, **options) -> Task:
+    """Instantiate a registered task; `options` are task-specific settings from the config."""
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}; allowed: {', '.join(sorted(TASKS))}")
+    return TASKS[name](**options)
