@@ -60,8 +60,8 @@ class DFTPreset:
 
 
 PRESETS: dict[str, DFTPreset] = {
-    # ~3-6 CPU s per strained cell on one core; within 0.1 eV of `reference` (benchmarks/).
-    "fast": DFTPreset("fast", ecut=400.0, kpts=4),
+    # ~10 CPU s (cubic) / ~20 CPU s (triclinic) per cell on one core; see benchmarks/.
+    "fast": DFTPreset("fast", ecut=400.0, kpts=4, extra_bands=4, converge_extra=2),
     "accurate": DFTPreset(
         "accurate",
         ecut=600.0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ipage.tasks.ballistics import Ballistics
 from ipage.tasks.base import Task
+from ipage.tasks.crystal import Crystal
 from ipage.tasks.robot_arm import RobotArm
 from ipage.tasks.sinewave import SineWave
 
@@ -11,6 +12,7 @@ TASKS: dict[str, type[Task]] = {
     "sinewave": SineWave,
     "robot_arm": RobotArm,
     "ballistics": Ballistics,
+    "crystal": Crystal,
 }
 
 

@@ -1,0 +1,182 @@
+"""Resumable, chunked dataset generation: plan -> chunks of result rows -> merged dataset.
+
+Layout of a dataset directory (e.g. /work/crystal_data):
+
+    design.csv              every planned structure: id, chunk, a, b, c, alpha, beta, gamma
+    chunks/chunk_0003.csv   result rows of chunk 3 (rewritten atomically after every structure)
+    structures/s000078.extxyz   each cell, parameters in the comment line
+    logs/                   GPAW text output (only with keep_logs)
+    dataset.csv, samples.npz    written by `merge_chunks`
+
+A chunk is complete when its CSV holds a row for every id of the chunk in design.csv; an
+interrupted run resumes at the first structure without a row.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ipage.crystal.dft import RESULT_COLUMNS, run_structure
+from ipage.crystal.io import write_csv_atomic
+from ipage.crystal.structure import PARAM_NAMES, DesignBox
+from ipage.data import save_npz_atomic
+from ipage.errors import require
+
+Runner = Callable[..., dict]
+
+
+def _read_rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    return pd.read_csv(path, keep_default_na=False).to_dict("records")
+
+
+def run_chunk(
+    designs: pd.DataFrame | Sequence,
+    out_csv: str | os.PathLike,
+    preset="fast",
+    *,
+    structure_dir: str | os.PathLike | None = None,
+    log_dir: str | os.PathLike | None = None,
+    retry_failed: bool = False,
+    label: str = "",
+    runner: Runner = run_structure,
+    progress: Callable[[str], None] = print,
+) -> pd.DataFrame:
+    """Compute every design row not yet in `out_csv`; rewrite `out_csv` atomically after each.
+
+    designs: DataFrame with columns id, a, b, c, alpha, beta, gamma (or a sequence of 6-vectors,
+    given ids 0, 1, ...). Returns all rows of the chunk (old and new) in design order.
+    """
+    if not isinstance(designs, pd.DataFrame):
+        arr = np.asarray(designs, dtype=float).reshape(-1, len(PARAM_NAMES))
+        designs = pd.DataFrame(arr, columns=list(PARAM_NAMES))
+        designs.insert(0, "id", [str(i) for i in range(len(arr))])
+    missing = [c for c in ("id", *PARAM_NAMES) if c not in designs.columns]
+    require(not missing, f"design table lacks column(s) {missing}")
+    out_csv = Path(out_csv)
+    rows = {str(r["id"]): r for r in _read_rows(out_csv)}
+    if retry_failed:
+        rows = {k: r for k, r in rows.items() if r["status"] == "ok"}
+    n = len(designs)
+    prefix = f"{label} " if label else ""
+    for i, d in enumerate(designs.itertuples(index=False), start=1):
+        sid = str(d.id)
+        if sid in rows:
+            continue
+        params = [getattr(d, k) for k in PARAM_NAMES]
+        row = runner(params, preset, structure_id=sid, structure_dir=structure_dir, log_dir=log_dir)
+        rows[sid] = row
+        order = [str(x) for x in designs["id"] if str(x) in rows]
+        write_csv_atomic(out_csv, pd.DataFrame([rows[k] for k in order], columns=RESULT_COLUMNS))
+        gap = f"gap={row['gap']:.2f} eV" if row["status"] == "ok" else f"FAILED {row['error']}"
+        progress(f"{prefix}structure {i}/{n} {sid} {gap} {row['wall_s']:.1f} s")
+    order = [str(x) for x in designs["id"] if str(x) in rows]
+    return pd.DataFrame([rows[k] for k in order], columns=RESULT_COLUMNS)
+
+
+def plan_dataset(
+    out_dir: str | os.PathLike,
+    n: int,
+    chunk_size: int = 25,
+    seed: int = 0,
+    box: DesignBox | None = None,
+) -> pd.DataFrame:
+    """Write (or, if present, reuse) design.csv: n LHS designs in the box, cut into chunks."""
+    out_dir = Path(out_dir)
+    path = out_dir / "design.csv"
+    if path.exists():
+        plan = pd.read_csv(path, dtype={"id": str})
+        require(
+            len(plan) == n,
+            f"{path} holds {len(plan)} designs, asked for n={n}; use another directory",
+        )
+        return plan
+    require(chunk_size >= 1, f"chunk_size={chunk_size} must be >= 1")
+    x = (box or DesignBox()).sample_lhs(n, rng=seed)
+    plan = pd.DataFrame(x, columns=list(PARAM_NAMES))
+    plan.insert(0, "chunk", np.arange(n) // chunk_size)
+    plan.insert(0, "id", [f"s{i:06d}" for i in range(n)])
+    write_csv_atomic(path, plan)
+    return plan
+
+
+def chunk_path(out_dir: str | os.PathLike, chunk: int) -> Path:
+    return Path(out_dir) / "chunks" / f"chunk_{chunk:04d}.csv"
+
+
+def generate(
+    out_dir: str | os.PathLike,
+    preset="fast",
+    *,
+    chunks: Iterable[int] | None = None,
+    keep_logs: bool = False,
+    retry_failed: bool = False,
+    runner: Runner = run_structure,
+    progress: Callable[[str], None] = print,
+) -> None:
+    """Run all (or the given) chunks of the plan in out_dir/design.csv, skipping finished ones."""
+    out_dir = Path(out_dir)
+    plan = pd.read_csv(out_dir / "design.csv", dtype={"id": str})
+    todo = sorted(plan.chunk.unique()) if chunks is None else list(chunks)
+    t0 = time.perf_counter()
+    for c in todo:
+        part = plan[plan.chunk == c]
+        path = chunk_path(out_dir, c)
+        done = {str(r["id"]) for r in _read_rows(path) if not retry_failed or r["status"] == "ok"}
+        if set(part.id) <= done:
+            continue
+        run_chunk(
+            part,
+            path,
+            preset,
+            structure_dir=out_dir / "structures",
+            log_dir=out_dir / "logs" if keep_logs else None,
+            retry_failed=retry_failed,
+            label=f"chunk {c}/{plan.chunk.max()}",
+            runner=runner,
+            progress=progress,
+        )
+        progress(f"chunk {c} complete ({time.perf_counter() - t0:.0f} s since start)")
+
+
+def merge_chunks(out_dir: str | os.PathLike) -> pd.DataFrame:
+    """Concatenate chunks/*.csv -> dataset.csv (all rows) and samples.npz (x, y of ok rows).
+
+    samples.npz follows ipage.data: x (n, 6) raw (a, b, c, alpha, beta, gamma) in Angstrom and
+    degrees, y (n, 1) the PBE gap in eV.
+    """
+    out_dir = Path(out_dir)
+    files = sorted((out_dir / "chunks").glob("chunk_*.csv"))
+    require(files, f"no chunk files in {out_dir / 'chunks'}")
+    df = pd.concat([pd.read_csv(f, keep_default_na=False) for f in files], ignore_index=True)
+    df = df.drop_duplicates("id", keep="last").sort_values("id").reset_index(drop=True)
+    write_csv_atomic(out_dir / "dataset.csv", df)
+    ok = df[df.status == "ok"]
+    save_npz_atomic(
+        out_dir / "samples.npz",
+        x=ok[list(PARAM_NAMES)].to_numpy(float),
+        y=ok[["gap"]].to_numpy(float),
+    )
+    return df
+
+
+def progress_summary(out_dir: str | os.PathLike) -> str:
+    out_dir = Path(out_dir)
+    plan = pd.read_csv(out_dir / "design.csv", dtype={"id": str})
+    rows = [r for f in sorted((out_dir / "chunks").glob("chunk_*.csv")) for r in _read_rows(f)]
+    n_ok = sum(r["status"] == "ok" for r in rows)
+    gaps = np.array([float(r["gap"]) for r in rows if r["status"] == "ok"])
+    text = f"{len(rows)}/{len(plan)} structures done ({n_ok} ok, {len(rows) - n_ok} failed)"
+    if len(gaps):
+        text += (
+            f"; gap median {np.median(gaps):.3f} eV, range {gaps.min():.3f}..{gaps.max():.3f}; "
+            f"mean wall {np.mean([float(r['wall_s']) for r in rows]):.1f} s"
+        )
+    return text
