@@ -1,0 +1,170 @@
+"""Random two-phase unit cells and the clean-up that makes pixel layouts manufacturable.
+
+Generator (`sample_designs`): periodic Gaussian random field (FFT-filtered white noise with
+covariance exp(-r^2 / 2 ell^2), correlation length ell ~ U(3, 5) px), mirror-symmetrised about
+both axes (so the cell is orthotropic), thresholded at the quantile that gives a volume fraction
+vf ~ U(0.45, 0.8), then cleaned:
+
+* corner-only contacts (2 x 2 windows that are a checkerboard, periodic) are filled, so solid is
+  4-connected wherever it touches - Q4 elements would otherwise transmit load through a node;
+* solid components are found on the torus (4-connectivity, periodic wrap with winding numbers);
+  only the load-bearing network - the component whose cycles wind around the period in both x
+  and y - is kept, floating islands and isolated bars are removed;
+* cells without such a network, or whose final volume fraction left [vf_low, vf_high], are
+  rejected and redrawn.
+
+Every step commutes with the two mirror reflections, so accepted cells stay mirror-symmetric.
+Arrays are (n, N, N) with rows = y and columns = x, values 0.0 / 1.0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+
+def gaussian_random_field(
+    n: int, size: int, ell: np.ndarray | float, rng: np.random.Generator
+) -> np.ndarray:
+    """n periodic fields (n, size, size) with Gaussian covariance of correlation length ell px
+    (white noise filtered in Fourier space)."""
+    ell = np.broadcast_to(np.asarray(ell, dtype=float), (n,))
+    noise = rng.standard_normal((n, size, size))
+    f = np.fft.fftfreq(size)
+    f2 = f[:, None] ** 2 + f[None, :] ** 2
+    # covariance exp(-r^2 / (2 ell^2)) <=> power spectrum exp(-2 pi^2 ell^2 |f|^2)
+    filt = np.exp(-(np.pi**2) * ell[:, None, None] ** 2 * f2[None])
+    return np.fft.ifft2(np.fft.fft2(noise) * filt).real
+
+
+def mirror_symmetrize(field: np.ndarray) -> np.ndarray:
+    """Average over the reflections y -> N-1-y and x -> N-1-x (pixel-centred, periodic-safe)."""
+    avg = 0.25 * (field + field[..., ::-1, :] + field[..., :, ::-1] + field[..., ::-1, ::-1])
+    # copy one quadrant so that the symmetry is exact in floating point (thresholding ties)
+    n_y, n_x = field.shape[-2:]
+    iy = np.minimum(np.arange(n_y), n_y - 1 - np.arange(n_y))
+    ix = np.minimum(np.arange(n_x), n_x - 1 - np.arange(n_x))
+    return avg[..., iy[:, None], ix[None, :]]
+
+
+def fill_corner_contacts(solid: np.ndarray) -> np.ndarray:
+    """Fill both void pixels of every periodic 2 x 2 checkerboard window, until none is left."""
+    s = np.asarray(solid, dtype=bool).copy()
+    while True:
+        a = s
+        b = np.roll(s, -1, axis=-1)  # (y, x+1)
+        c = np.roll(s, -1, axis=-2)  # (y+1, x)
+        d = np.roll(b, -1, axis=-2)  # (y+1, x+1)
+        diag = a & d & ~b & ~c  # solid on the main diagonal only
+        anti = b & c & ~a & ~d  # solid on the anti-diagonal only
+        if not (diag.any() or anti.any()):
+            return s
+        s = s | anti | np.roll(diag, 1, axis=-1) | np.roll(diag, 1, axis=-2)
+        s = s | np.roll(np.roll(anti, 1, axis=-1), 1, axis=-2)
+
+
+def torus_components(solid: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
+    """Label the 4-connected solid components of one periodic cell.
+
+    Returns (labels, rank): labels (N, N) with 0 = void and one id per torus component, and
+    rank[id] = dimension (0, 1 or 2) of the lattice of winding vectors of that component's
+    cycles (2: connected across the period in both x and y).
+    """
+    labels, n_lab = ndimage.label(solid)
+    parent = list(range(n_lab + 1))
+    pot = [np.zeros(2, dtype=int) for _ in range(n_lab + 1)]  # offset of copy w.r.t. parent
+    windings: dict[int, list[np.ndarray]] = {}
+
+    def find(u: int) -> tuple[int, np.ndarray]:
+        off = np.zeros(2, dtype=int)
+        while parent[u] != u:
+            off = off + pot[u]
+            u = parent[u]
+        return u, off
+
+    def union(u: int, v: int, shift: tuple[int, int]) -> None:
+        ru, pu = find(u)
+        rv, pv = find(v)
+        w = pu + np.asarray(shift) - pv  # position of v's root copy relative to u's root copy
+        if ru != rv:
+            parent[rv] = ru
+            pot[rv] = w
+            windings.setdefault(ru, []).extend(windings.pop(rv, []))
+        elif w.any():
+            windings.setdefault(ru, []).append(w)
+
+    n = solid.shape[-1]
+    for i in np.flatnonzero(solid[:, n - 1] & solid[:, 0]):  # across x = N | 0
+        union(int(labels[i, n - 1]), int(labels[i, 0]), (1, 0))
+    for j in np.flatnonzero(solid[n - 1, :] & solid[0, :]):  # across y = N | 0
+        union(int(labels[n - 1, j]), int(labels[0, j]), (0, 1))
+    roots = np.array([0] + [find(u)[0] for u in range(1, n_lab + 1)])
+    rank = {}
+    for r in np.unique(roots[1:]):
+        w = windings.get(int(r), [])
+        rank[int(r)] = int(np.linalg.matrix_rank(np.array(w))) if w else 0
+    return roots[labels], rank
+
+
+def keep_network(solid: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Keep only the solid component that spans the period in x and y; (cell, found)."""
+    labels, rank = torus_components(solid)
+    spanning = [r for r, k in rank.items() if k == 2]
+    if not spanning:
+        return np.zeros_like(solid, dtype=bool), False
+    return np.isin(labels, spanning), True
+
+
+def clean(solid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Fill corner contacts and remove non-spanning solid; returns (cells, valid) for (n, N, N)."""
+    solid = fill_corner_contacts(solid)
+    out = np.zeros_like(solid, dtype=bool)
+    valid = np.zeros(len(solid), dtype=bool)
+    for k, cell in enumerate(solid):
+        out[k], valid[k] = keep_network(cell)
+    return out, valid
+
+
+def binarize(rho: np.ndarray, return_valid: bool = False):
+    """Manufacturable layout of density cells rho (n, N, N): threshold at 0.5, fill corner-only
+    contacts, keep only the network connected across the period in x and y (all-void where
+    none exists; `return_valid=True` also returns that flag per cell). Values 0.0 / 1.0."""
+    rho = np.asarray(rho, dtype=float)
+    single = rho.ndim == 2
+    cells, valid = clean((rho[None] if single else rho) > 0.5)
+    cells = cells.astype(float)
+    if single:
+        cells, valid = cells[0], valid[0]
+    return (cells, valid) if return_valid else cells
+
+
+def sample_designs(
+    n: int,
+    rng: np.random.Generator,
+    size: int = 32,
+    vf_range: tuple[float, float] = (0.45, 0.8),
+    ell_range: tuple[float, float] = (3.0, 5.0),
+    symmetric: bool = True,
+    max_tries: int = 100,
+) -> np.ndarray:
+    """n accepted cells (n, size, size) of 0.0 / 1.0 from the generator described above."""
+    out = []
+    got = 0
+    for _ in range(max_tries):
+        if got >= n:
+            break
+        k = max(16, int(1.5 * (n - got)))
+        ell = rng.uniform(*ell_range, size=k)
+        vf = rng.uniform(*vf_range, size=k)
+        g = gaussian_random_field(k, size, ell, rng)
+        if symmetric:
+            g = mirror_symmetrize(g)
+        thr = np.array([np.quantile(gi, 1 - v) for gi, v in zip(g, vf, strict=True)])
+        cells, valid = clean(g > thr[:, None, None])
+        frac = cells.mean(axis=(1, 2))
+        ok = valid & (frac >= vf_range[0]) & (frac <= vf_range[1])
+        out.append(cells[ok])
+        got += int(ok.sum())
+    if got < n:
+        raise RuntimeError(f"design generator accepted only {got} of {n} cells")
+    return np.concatenate(out)[:n].astype(float)
