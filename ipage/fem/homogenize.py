@@ -25,6 +25,7 @@ implementation the tests compare against).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -303,10 +304,11 @@ def _homogenize_moduli_serial(e: np.ndarray, nu: float, batch: int) -> np.ndarra
     return out
 
 
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
 def _worker_init() -> None:
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
-    try:  # BLAS already loaded in a forked child: limit it at runtime if possible
+    try:  # a forked child shares the parent's already-loaded BLAS: limit it at run time
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(1)
@@ -320,22 +322,38 @@ def _chunk_job(args):
 
 
 def homogenize_moduli(
-    e: np.ndarray, nu: float = NU, n_workers: int = 1, batch: int = 32
+    e: np.ndarray, nu: float = NU, n_workers: int = 1, batch: int = 8
 ) -> np.ndarray:
-    """C_H (n_cells, 3, 3) from element moduli e (n_cells, n, n) (rows = y, columns = x)."""
+    """C_H (n_cells, 3, 3) from element moduli e (n_cells, n, n) (rows = y, columns = x).
+
+    n_workers > 1 splits the cells over that many processes with one BLAS thread each
+    (the dense kernels are small; one thread per process is the efficient layout).
+    """
     e = np.asarray(e, dtype=float)
     single = e.ndim == 2
     if single:
         e = e[None]
     if e.ndim != 3 or e.shape[1] != e.shape[2]:
         raise ValueError(f"moduli must have shape (n_cells, n, n), got {e.shape}")
-    if n_workers <= 1 or len(e) <= batch:
+    if n_workers <= 1 or len(e) <= 4 * batch:
         out = _homogenize_moduli_serial(e, nu, batch)
     else:
         chunk = max(batch, -(-len(e) // (4 * n_workers)))
         jobs = [(e[i : i + chunk], nu, batch) for i in range(0, len(e), chunk)]
-        with ProcessPoolExecutor(n_workers, initializer=_worker_init) as pool:
-            out = np.concatenate(list(pool.map(_chunk_job, jobs)))
+        saved = {v: os.environ.get(v) for v in _THREAD_VARS}
+        os.environ.update({v: "1" for v in _THREAD_VARS})
+        try:
+            # fork where available: no re-import and no `__main__` guard needed in callers
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            with ProcessPoolExecutor(n_workers, ctx, initializer=_worker_init) as pool:
+                out = np.concatenate(list(pool.map(_chunk_job, jobs)))
+        finally:
+            for v, val in saved.items():
+                if val is None:
+                    os.environ.pop(v, None)
+                else:
+                    os.environ[v] = val
     return out[0] if single else out
 
 
@@ -346,7 +364,7 @@ def homogenize(
     e0: float = E0,
     emin: float = E_MIN,
     n_workers: int = 1,
-    batch: int = 32,
+    batch: int = 8,
 ) -> np.ndarray:
     """C_H (n, 3, 3) of density cells rho (n, N, N) in [0, 1] with SIMP interpolation."""
     return homogenize_moduli(simp_moduli(rho, penal, e0, emin), nu, n_workers, batch)
