@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipage.tasks.architecture import Architecture
 from ipage.tasks.ballistics import Ballistics
 from ipage.tasks.base import Task
 from ipage.tasks.crystal import Crystal
@@ -12,6 +13,7 @@ TASKS: dict[str, type[Task]] = {
     "sinewave": SineWave,
     "robot_arm": RobotArm,
     "ballistics": Ballistics,
+    "architecture": Architecture,
     "crystal": Crystal,
 }
 
