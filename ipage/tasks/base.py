@@ -20,6 +20,9 @@ class Task(ABC):
     lower: np.ndarray  # (x_dim,) lower corner of the design box
     upper: np.ndarray  # (x_dim,) upper corner of the design box
     default_target: np.ndarray  # (y_dim,) the paper's y*
+    # Expensive simulators (DFT, FEM) build their dataset with their own chunked rules;
+    # cheap ones use the generic `simulate` rule.
+    expensive: bool = False
 
     @abstractmethod
     def sample_prior(self, n: int, rng: np.random.Generator) -> np.ndarray:

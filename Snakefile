@@ -1,0 +1,16 @@
+# iPage inverse design workflow: see README.md. The rules live in workflow/rules/.
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/data.smk"
+include: "workflow/rules/train.smk"
+include: "workflow/rules/inverse.smk"
+include: "workflow/rules/evaluate.smk"
+
+
+rule all:
+    input:
+        "results/tables/summary.csv",
+        "results/tables/summary.md",
+    default_target: True

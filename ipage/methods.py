@@ -1,0 +1,27 @@
+"""Inverse methods the workflow can run. iPage variants share one trained INN and differ in
+latent sampling and localization; 'inn' is the paper's plain INN row (random latent draws,
+no localization)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class INNMethod:
+    sampling: str  # latent strategy, see ipage.sampling.STRATEGIES
+    localize: bool  # run gradient localization on the posterior samples
+    select: bool  # draw `oversample` candidates per solution and keep the best by surrogate loss
+
+
+INN_METHODS: dict[str, INNMethod] = {
+    "ipage": INNMethod(sampling="maximin_lhs", localize=True, select=True),
+    "ipage_lhs": INNMethod(sampling="lhs", localize=True, select=True),
+    "ipage_srs": INNMethod(sampling="srs", localize=True, select=True),
+    "inn": INNMethod(sampling="srs", localize=False, select=False),
+}
+
+# Baselines trained by their own rules (ipage/models/<name>.py); each produces solutions directly.
+BASELINE_METHODS: tuple[str, ...] = ()
+
+SCENARIOS = ("many_targets", "single_target")

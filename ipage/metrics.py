@@ -1,0 +1,44 @@
+"""Scores of a set of inverse solutions: re-simulation error with the true simulator and,
+for the sine wave, how many disjoint solution modes they cover."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+from scipy.spatial import cKDTree
+
+from ipage.tasks.base import Task
+
+
+def resim_errors(task: Task, x: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Per-solution squared error ||Omega(x) - y*||^2 with the true forward model."""
+    return np.sum((task.forward(x) - targets) ** 2, axis=1)
+
+
+def solution_modes(task: Task, target: np.ndarray, resolution: int = 801) -> np.ndarray:
+    """Label the connected components of the superlevel set {Omega >= y*} on a grid over a
+    2-D box (each is enclosed by one ring of the solution set); returns (n_modes, ...)
+    grid points as a label image's coordinates: array (m, 3) of (x1, x2, label)."""
+    if task.x_dim != 2 or task.y_dim != 1:
+        raise ValueError("mode counting is defined for 2-D designs with a scalar property")
+    g1 = np.linspace(task.lower[0], task.upper[0], resolution)
+    g2 = np.linspace(task.lower[1], task.upper[1], resolution)
+    x1, x2 = np.meshgrid(g1, g2, indexing="ij")
+    values = task.forward(np.column_stack([x1.ravel(), x2.ravel()])).reshape(x1.shape)
+    labels, _ = ndimage.label(values >= target[0])
+    inside = labels > 0
+    return np.column_stack([x1[inside], x2[inside], labels[inside]])
+
+
+def modes_covered(
+    task: Task, x: np.ndarray, target: np.ndarray, tol: float = 0.05, resolution: int = 801
+) -> tuple[int, int]:
+    """(modes hit, modes in total): a mode is hit by a solution that is accurate
+    (|Omega(x) - y*| < tol) and whose nearest superlevel-set component is that mode."""
+    grid = solution_modes(task, target, resolution)
+    n_modes = int(grid[:, 2].max()) if len(grid) else 0
+    accurate = np.sqrt(resim_errors(task, x, target[None, :])) < tol
+    if not accurate.any():
+        return 0, n_modes
+    _, nearest = cKDTree(grid[:, :2]).query(x[accurate])
+    return len(np.unique(grid[nearest, 2])), n_modes

@@ -1,0 +1,117 @@
+"""Invertible network x -> [y, z] (Ardizzone et al. 2019), the backbone of iPage.
+
+x is standardised and zero-padded to `dim_total`; the network is a stack of affine coupling
+blocks (both halves transformed, soft-clamped log-scales) separated by fixed random
+permutations. Output layout: [y (standardised) | z | output padding]. Padding gives the
+bijection room to represent level sets with several disconnected components.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from ipage.models.normalize import Standardizer, mlp
+
+
+class AffineCoupling(nn.Module):
+    """Two-sided affine coupling: x2 <- x2*exp(s(x1)) + t(x1), then x1 likewise given x2."""
+
+    def __init__(self, dim: int, hidden: int, layers: int, clamp: float):
+        super().__init__()
+        self.d1, self.d2 = dim // 2, dim - dim // 2
+        self.clamp = clamp
+        self.net1 = mlp(self.d1, 2 * self.d2, hidden, layers)
+        self.net2 = mlp(self.d2, 2 * self.d1, hidden, layers)
+        for net in (self.net1, self.net2):  # start as the identity map
+            nn.init.zeros_(net[-1].weight)
+            nn.init.zeros_(net[-1].bias)
+
+    def _scale_shift(self, net: nn.Module, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        s, t = net(v).chunk(2, dim=1)
+        return self.clamp * torch.tanh(s / self.clamp), t  # soft clamp keeps exp() tame
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x1, x2 = x[:, : self.d1], x[:, self.d1 :]
+        s, t = self._scale_shift(self.net1, x1)
+        x2 = x2 * torch.exp(s) + t
+        s, t = self._scale_shift(self.net2, x2)
+        x1 = x1 * torch.exp(s) + t
+        return torch.cat([x1, x2], dim=1)
+
+    def inverse(self, v: torch.Tensor) -> torch.Tensor:
+        v1, v2 = v[:, : self.d1], v[:, self.d1 :]
+        s, t = self._scale_shift(self.net2, v2)
+        v1 = (v1 - t) * torch.exp(-s)
+        s, t = self._scale_shift(self.net1, v1)
+        v2 = (v2 - t) * torch.exp(-s)
+        return torch.cat([v1, v2], dim=1)
+
+
+class INN(nn.Module):
+    """Bijection on R^dim_total between padded standardised x and [y, z, pad]."""
+
+    def __init__(
+        self,
+        x_train: np.ndarray,
+        y_train: np.ndarray,
+        z_dim: int,
+        dim_total: int,
+        blocks: int = 6,
+        hidden: int = 128,
+        layers: int = 2,
+        clamp: float = 2.0,
+        seed: int = 0,
+    ):
+        super().__init__()
+        self.x_dim, self.y_dim, self.z_dim = x_train.shape[1], y_train.shape[1], z_dim
+        if dim_total < max(self.x_dim, self.y_dim + z_dim):
+            raise ValueError(f"dim_total={dim_total} < max(x_dim, y_dim + z_dim)")
+        self.dim_total = dim_total
+        self.x_norm = Standardizer(x_train)
+        self.y_norm = Standardizer(y_train)
+        self.couplings = nn.ModuleList(
+            AffineCoupling(dim_total, hidden, layers, clamp) for _ in range(blocks)
+        )
+        gen = torch.Generator().manual_seed(seed)
+        perms = torch.stack([torch.randperm(dim_total, generator=gen) for _ in range(blocks)])
+        self.register_buffer("perms", perms)
+        self.register_buffer("inv_perms", torch.argsort(perms, dim=1))
+
+    def _pad(self, v: torch.Tensor) -> torch.Tensor:
+        return nn.functional.pad(v, (0, self.dim_total - v.shape[1]))
+
+    def forward_normalized(self, x: torch.Tensor) -> torch.Tensor:
+        """Raw x -> [y_standardised, z, pad] (the training-space output)."""
+        v = self._pad(self.x_norm(x))
+        for coupling, perm in zip(self.couplings, self.perms, strict=True):
+            v = coupling(v[:, perm])
+        return v
+
+    def inverse_normalized(self, out: torch.Tensor) -> torch.Tensor:
+        """[y_standardised, z, pad] -> padded standardised x (all dim_total coordinates)."""
+        v = self._pad(out)
+        for coupling, inv in zip(reversed(self.couplings), reversed(self.inv_perms), strict=True):
+            v = coupling.inverse(v)[:, inv]
+        return v
+
+    def predict_y(self, x: torch.Tensor) -> torch.Tensor:
+        """The forward surrogate f_y(x) in raw y units."""
+        return self.y_norm.inverse(self.forward_normalized(x)[:, : self.y_dim])
+
+    def sample_x(self, y: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """Posterior sample x = f^-1(y, z) in raw x units (output padding set to zero)."""
+        v = self.inverse_normalized(torch.cat([self.y_norm(y), z], dim=1))
+        return self.x_norm.inverse(v[:, : self.x_dim])
+
+
+class ForwardSurrogate(nn.Module):
+    """f_y of an INN as a plain module x -> y (what localization differentiates)."""
+
+    def __init__(self, inn: INN):
+        super().__init__()
+        self.inn = inn
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inn.predict_y(x)

@@ -1,0 +1,189 @@
+"""Training loops: a generic mini-batch loop with best-validation checkpointing, and the
+iPage INN with its dynamic bi-directional loss schedule."""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from ipage.data import Split
+from ipage.losses import loss_y, mmd
+from ipage.models.inn import INN
+
+Log = Callable[[str], None]
+BatchLoss = Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor]
+
+
+@dataclass
+class FitResult:
+    best_state: dict  # parameters at the lowest validation loss
+    history: list[dict]  # one row per epoch
+    seconds: float
+
+
+def fit(
+    model: nn.Module,
+    batch_loss: BatchLoss,
+    val_loss: Callable[[], float],
+    x: np.ndarray,
+    y: np.ndarray,
+    epochs: int,
+    batch_size: int,
+    lr: float,
+    seed: int,
+    device: torch.device,
+    lr_final_ratio: float = 0.1,
+    weight_decay: float = 0.0,
+    log: Log = print,
+    epoch_stats: Callable[[int], dict] | None = None,
+) -> FitResult:
+    """Adam with exponential lr decay to lr*lr_final_ratio; keeps the best-validation state.
+
+    batch_loss(xb, yb, epoch) returns the loss to minimise; val_loss() is evaluated once per
+    epoch in eval mode. epoch_stats(epoch) adds columns (e.g. loss weights) to the history.
+    """
+    gen = torch.Generator().manual_seed(seed)
+    xt = torch.as_tensor(x, dtype=torch.float32, device=device)
+    yt = torch.as_tensor(y, dtype=torch.float32, device=device)
+    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=lr_final_ratio ** (1 / epochs))
+    best, best_state, history = np.inf, copy.deepcopy(model.state_dict()), []
+    start = time.perf_counter()
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(len(xt), generator=gen).to(device)
+        total, batches = 0.0, 0
+        for idx in order.split(batch_size):
+            opt.zero_grad()
+            loss = batch_loss(xt[idx], yt[idx], epoch)
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+            opt.step()
+            total, batches = total + float(loss), batches + 1
+        sched.step()
+        model.eval()
+        with torch.no_grad():
+            val = float(val_loss())
+        if val < best:
+            best, best_state = val, copy.deepcopy(model.state_dict())
+        row = {"epoch": epoch + 1, "train_loss": total / batches, "val_loss": val}
+        row.update(epoch_stats(epoch) if epoch_stats else {})
+        history.append(row)
+        if (epoch + 1) % max(1, epochs // 20) == 0 or epoch + 1 == epochs:
+            log(
+                f"epoch {epoch + 1}/{epochs} train {total / batches:.4e} val {val:.4e} "
+                f"best {best:.4e} ({time.perf_counter() - start:.0f} s)"
+            )
+    return FitResult(best_state, history, time.perf_counter() - start)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Dynamic bi-directional weights: lambda_y = N_l for the first half, then decays
+    geometrically to lambda_y_final; lambda_x = lambda_z = lambda_min for the first half,
+    then grow geometrically to N_l."""
+
+    epochs: int
+    n_l: float
+    lambda_min: float
+    lambda_y_final: float
+
+    def weights(self, epoch: int) -> tuple[float, float, float]:
+        half = self.epochs // 2
+        if epoch < half:
+            return self.n_l, self.lambda_min, self.lambda_min
+        p = (epoch - half + 1) / max(1, self.epochs - half)
+        lam_y = self.n_l * (self.lambda_y_final / self.n_l) ** p
+        lam_xz = self.lambda_min * (self.n_l / self.lambda_min) ** p
+        return lam_y, lam_xz, lam_xz
+
+
+def inn_losses(model: INN, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
+    """L_y (with output padding pinned to 0), L_z (joint [y, z] vs [y, N(0,I)]) and
+    L_x (backward samples vs data, with the x padding pinned to 0)."""
+    yd, zd = model.y_dim, model.z_dim
+    y_n = model.y_norm(y)
+    out = model.forward_normalized(x)
+    l_y = loss_y(out[:, :yd], y_n) + torch.mean(out[:, yd + zd :] ** 2)
+    z = torch.randn(len(x), zd, device=x.device)
+    l_z = mmd(torch.cat([out[:, :yd].detach(), out[:, yd : yd + zd]], 1), torch.cat([y_n, z], 1))
+    x_back = model.inverse_normalized(torch.cat([y_n, torch.randn_like(z)], 1))
+    l_x = mmd(x_back[:, : model.x_dim], model.x_norm(x)) + torch.mean(x_back[:, model.x_dim :] ** 2)
+    return {"l_y": l_y, "l_x": l_x, "l_z": l_z}
+
+
+@dataclass(frozen=True)
+class INNSettings:
+    z_dim: int
+    dim_total: int
+    blocks: int
+    hidden: int
+    layers: int
+    clamp: float
+    epochs: int
+    batch_size: int
+    lr: float
+    lr_final_ratio: float
+    weight_decay: float
+    n_l: float
+    lambda_min: float
+    lambda_y_final: float
+
+
+def train_inn(
+    split: Split, s: INNSettings, seed: int, device: torch.device, log: Log = print
+) -> tuple[INN, INN, list[dict], float]:
+    """Train the INN; return (final INN for sampling, best-L_y INN as surrogate, history, s)."""
+    torch.manual_seed(seed)
+    model = INN(
+        split.x_train,
+        split.y_train,
+        s.z_dim,
+        s.dim_total,
+        s.blocks,
+        s.hidden,
+        s.layers,
+        s.clamp,
+        seed,
+    ).to(device)
+    schedule = Schedule(s.epochs, s.n_l, s.lambda_min, s.lambda_y_final)
+    x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)
+    y_val = torch.as_tensor(split.y_val, dtype=torch.float32, device=device)
+
+    def batch_loss(xb: torch.Tensor, yb: torch.Tensor, epoch: int) -> torch.Tensor:
+        lam_y, lam_x, lam_z = schedule.weights(epoch)
+        parts = inn_losses(model, xb, yb)
+        return lam_y * parts["l_y"] + lam_x * parts["l_x"] + lam_z * parts["l_z"]
+
+    def val_loss() -> float:  # forward fit in raw y units: what localization relies on
+        return float(torch.mean((model.predict_y(x_val) - y_val) ** 2))
+
+    def stats(epoch: int) -> dict:
+        lam_y, lam_x, lam_z = schedule.weights(epoch)
+        return {"lambda_y": lam_y, "lambda_x": lam_x, "lambda_z": lam_z}
+
+    result = fit(
+        model,
+        batch_loss,
+        val_loss,
+        split.x_train,
+        split.y_train,
+        s.epochs,
+        s.batch_size,
+        s.lr,
+        seed,
+        device,
+        s.lr_final_ratio,
+        s.weight_decay,
+        log,
+        stats,
+    )
+    surrogate = copy.deepcopy(model)
+    surrogate.load_state_dict(result.best_state)
+    return model, surrogate, result.history, result.seconds

@@ -1,0 +1,89 @@
+"""Glue for workflow scripts: logging to the rule's log file, thread settings, provenance,
+and one-line errors for user mistakes (no traceback)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from ipage import __version__
+from ipage.errors import IpageError
+
+Log = Callable[[str], None]
+
+
+def file_logger(path: str | None) -> Log:
+    """A print-like function writing timestamped, flushed lines to the rule's log (and stderr)."""
+    handle = open(path, "a") if path else None  # noqa: SIM115 (lives for the job)
+
+    def log(message: str) -> None:
+        line = f"[{time.strftime('%H:%M:%S')}] {message}"
+        print(line, file=sys.stderr, flush=True)
+        if handle:
+            handle.write(line + "\n")
+            handle.flush()
+
+    return log
+
+
+def run(smk: Any, main: Callable[[Any, Log], None]) -> None:
+    """Run a script's main(snakemake, log); user errors become one line and exit status 1."""
+    threads = str(getattr(smk, "threads", 1))
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+        os.environ.setdefault(var, threads)
+    log = file_logger(smk.log[0] if len(smk.log) else None)
+    try:
+        main(smk, log)
+    except IpageError as error:
+        log(f"error: {error}")
+        sys.exit(1)
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=Path(__file__).parent,
+        )
+        return out.stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def config_hash(config: dict) -> str:
+    return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def write_provenance(
+    path: str | os.PathLike, config: dict, seeds: dict, seconds: float, extra: dict | None = None
+) -> None:
+    """A small JSON next to results: what produced them, from which config and seeds."""
+    versions = {}
+    for pkg in ("torch", "numpy", "scipy", "smt", "snakemake", "pymatgen", "ase", "gpaw"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            continue
+    record = {
+        "ipage_version": __version__,
+        "git_commit": _git_commit(),
+        "config_sha256_16": config_hash(config),
+        "seeds": seeds,
+        "wall_seconds": round(seconds, 3),
+        "python": platform.python_version(),
+        "libraries": versions,
+        **(extra or {}),
+    }
+    Path(path).write_text(json.dumps(record, indent=2) + "\n")

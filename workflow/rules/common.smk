@@ -1,0 +1,40 @@
+import sys
+
+from ipage import config as ipage_config
+from ipage.errors import IpageError
+from ipage.methods import INN_METHODS, SCENARIOS
+from ipage.tasks import TASKS
+
+try:
+    _validated = ipage_config.validate(dict(config))
+except IpageError as error:
+    sys.exit(f"error: {error}")
+config.update(_validated)
+
+TASK_NAMES = config["tasks"]
+METHODS = config["methods"]
+# Tasks whose dataset the generic `simulate` rule makes; expensive simulators have own rules.
+CHEAP_TASKS = [name for name, cls in TASKS.items() if not cls.expensive]
+
+
+wildcard_constraints:
+    task="|".join(TASKS),
+    scenario="|".join(SCENARIOS),
+    inn_method="|".join(INN_METHODS),
+
+
+def settings(name):
+    """Input function: the config section `name` with per-task overrides applied."""
+    return lambda wildcards: ipage_config.section(config, wildcards.task, name)
+
+
+def z_dim(wildcards):
+    return ipage_config.inn_dims(config, wildcards.task)[0]
+
+
+def single_target(wildcards):
+    return ipage_config.target(config, wildcards.task).tolist()
+
+
+def task_options(wildcards):
+    return config["task_options"].get(wildcards.task, {})

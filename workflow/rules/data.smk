@@ -1,0 +1,33 @@
+rule simulate:
+    """Draw dataset.n_samples designs from the task prior and run the true simulator."""
+    output:
+        "results/{task}/data/samples.npz",
+    log:
+        "logs/{task}/simulate.log",
+    benchmark:
+        "results/{task}/benchmarks/simulate.tsv"
+    wildcard_constraints:
+        task="|".join(CHEAP_TASKS),
+    params:
+        dataset=settings("dataset"),
+        options=task_options,
+        seed=config["seed"],
+    script:
+        "../scripts/simulate.py"
+
+
+rule split:
+    """Shuffle the samples into train / validation / held-out test rows."""
+    input:
+        "results/{task}/data/samples.npz",
+    output:
+        "results/{task}/data/split.npz",
+    log:
+        "logs/{task}/split.log",
+    benchmark:
+        "results/{task}/benchmarks/split.tsv"
+    params:
+        dataset=settings("dataset"),
+        seed=config["seed"],
+    script:
+        "../scripts/split.py"

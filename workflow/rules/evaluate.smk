@@ -1,0 +1,47 @@
+rule resimulate:
+    """Run the true simulator on every solution of every repeat."""
+    input:
+        "results/{task}/{method}/{scenario}/solutions.npz",
+    output:
+        "results/{task}/{method}/{scenario}/resim.npz",
+    log:
+        "logs/{task}/{method}/{scenario}/resimulate.log",
+    benchmark:
+        "results/{task}/benchmarks/{method}_{scenario}_resimulate.tsv"
+    params:
+        options=task_options,
+    script:
+        "../scripts/resimulate.py"
+
+
+rule evaluate:
+    """Re-simulation MSE (mean and std over repeats), modes covered, time to solutions."""
+    input:
+        solutions=expand(
+            "results/{{task}}/{{method}}/{scenario}/solutions.npz", scenario=SCENARIOS
+        ),
+        resim=expand("results/{{task}}/{{method}}/{scenario}/resim.npz", scenario=SCENARIOS),
+    output:
+        "results/{task}/{method}/metrics.csv",
+    log:
+        "logs/{task}/{method}/evaluate.log",
+    params:
+        scenarios=list(SCENARIOS),
+        target=single_target,
+        evaluation=settings("evaluation"),
+        options=task_options,
+    script:
+        "../scripts/evaluate.py"
+
+
+rule summarize:
+    """One table over tasks x methods x scenarios (the workflow's output contract)."""
+    input:
+        expand("results/{task}/{method}/metrics.csv", task=TASK_NAMES, method=METHODS),
+    output:
+        csv="results/tables/summary.csv",
+        md="results/tables/summary.md",
+    log:
+        "logs/summarize.log",
+    script:
+        "../scripts/summarize.py"

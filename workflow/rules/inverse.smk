@@ -1,0 +1,39 @@
+rule sample_latent:
+    """Latent draws z ~ N(0, I) by the method's strategy (srs, lhs, maximin_lhs), for every
+    repeat, plus the scenario's targets (held-out y's, or y* repeated)."""
+    input:
+        "results/{task}/data/split.npz",
+    output:
+        "results/{task}/{inn_method}/{scenario}/latent.npz",
+    log:
+        "logs/{task}/{inn_method}/{scenario}/sample_latent.log",
+    benchmark:
+        "results/{task}/benchmarks/{inn_method}_{scenario}_sample_latent.tsv"
+    params:
+        evaluation=settings("evaluation"),
+        z_dim=z_dim,
+        target=single_target,
+        seed=config["seed"],
+    script:
+        "../scripts/sample_latent.py"
+
+
+rule localize:
+    """Posterior samples x = f^-1(y*, z), then Adam on ||f_y(x) - y*||^2 with f_y frozen."""
+    input:
+        latent="results/{task}/{inn_method}/{scenario}/latent.npz",
+        inn="results/{task}/models/inn.pt",
+        surrogate="results/{task}/models/inn_surrogate.pt",
+    output:
+        "results/{task}/{inn_method}/{scenario}/solutions.npz",
+    log:
+        "logs/{task}/{inn_method}/{scenario}/localize.log",
+    benchmark:
+        "results/{task}/benchmarks/{inn_method}_{scenario}_localize.tsv"
+    params:
+        localization=settings("localization"),
+        evaluation=settings("evaluation"),
+        options=task_options,
+        device=config["device"],
+    script:
+        "../scripts/localize.py"

@@ -1,0 +1,75 @@
+"""Rule localize: INN posterior samples, gradient localization, best-candidate selection."""
+
+import time
+
+import numpy as np
+import torch
+
+from ipage.data import save_npz_atomic
+from ipage.device import select_device, set_threads
+from ipage.localize import best_per_group, localize
+from ipage.methods import INN_METHODS
+from ipage.models.inn import ForwardSurrogate
+from ipage.models.serialize import load_model
+from ipage.tasks import get_task
+from ipage.workflow_io import run
+
+
+def main(smk, log):
+    set_threads(smk.threads)
+    device = select_device(smk.params.device)
+    w, loc = smk.wildcards, smk.params.localization
+    method = INN_METHODS[w.inn_method]
+    task = get_task(w.task, **smk.params.options)
+    inn = load_model(smk.input.inn, device)
+    surrogate = ForwardSurrogate(load_model(smk.input.surrogate, device))
+    with np.load(smk.input.latent) as f:
+        z_all, targets = f["z"], f["targets"]
+        sample_seconds, per_target = f["seconds"], int(f["per_target"])
+    candidate_targets = np.repeat(targets, per_target, axis=0)  # target-major candidates
+    y_t = torch.as_tensor(candidate_targets, dtype=torch.float32, device=device)
+    xs, losses, seconds = [], [], []
+    for repeat, z in enumerate(z_all):
+        start = time.perf_counter()
+        with torch.no_grad():
+            x0 = inn.sample_x(y_t, torch.as_tensor(z, dtype=torch.float32, device=device))
+        x0 = x0.cpu().numpy().astype(np.float64)
+        if method.localize:
+            result = localize(
+                surrogate,
+                x0,
+                candidate_targets,
+                task.lower,
+                task.upper,
+                loc["steps"],
+                loc["lr"],
+                loc["tol"],
+                log=log,
+            )
+            x, loss = result.x, result.surrogate_loss
+        else:
+            x = x0
+            with torch.no_grad():
+                pred = surrogate(torch.as_tensor(x0, dtype=torch.float32)).numpy()
+            loss = np.sum((pred - candidate_targets) ** 2, axis=1)
+        if per_target > 1:  # keep the best candidates by surrogate loss
+            groups, keep = (1, len(targets)) if w.scenario == "single_target" else (len(targets), 1)
+            keep_idx = best_per_group(loss, groups, keep)
+            x, loss = x[keep_idx], loss[keep_idx]
+        seconds.append(sample_seconds[repeat] + time.perf_counter() - start)
+        xs.append(x)
+        losses.append(loss)
+        log(
+            f"repeat {repeat + 1}/{len(z_all)}: {len(x)} solutions, median surrogate loss "
+            f"{np.median(loss):.2e}, {seconds[-1]:.2f} s"
+        )
+    save_npz_atomic(
+        smk.output[0],
+        x=np.stack(xs),
+        targets=targets,
+        surrogate_loss=np.stack(losses),
+        seconds=np.array(seconds),
+    )
+
+
+run(snakemake, main)  # noqa: F821

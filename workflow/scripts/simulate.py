@@ -1,0 +1,20 @@
+"""Rule simulate: prior draws and true-simulator labels for a cheap task."""
+
+import numpy as np
+
+from ipage.data import save_npz_atomic
+from ipage.tasks import get_task
+from ipage.workflow_io import run
+
+
+def main(smk, log):
+    task = get_task(smk.wildcards.task, **smk.params.options)
+    n = smk.params.dataset["n_samples"]
+    rng = np.random.default_rng(smk.params.seed)
+    x = task.sample_prior(n, rng)
+    y = task.forward(x)
+    log(f"{task.name}: {n} samples, x_dim={task.x_dim}, y in [{y.min():.3g}, {y.max():.3g}]")
+    save_npz_atomic(smk.output[0], x=x, y=y)
+
+
+run(snakemake, main)  # noqa: F821

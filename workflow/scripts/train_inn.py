@@ -1,0 +1,42 @@
+"""Rule train_inn: the iPage INN with the dynamic bi-directional schedule."""
+
+import time
+
+import pandas as pd
+
+from ipage.data import Split
+from ipage.device import select_device, set_threads
+from ipage.models.normalize import count_parameters
+from ipage.models.serialize import save_model
+from ipage.train import INNSettings, train_inn
+from ipage.workflow_io import run, write_provenance
+
+
+def main(smk, log):
+    start = time.perf_counter()
+    set_threads(smk.threads)
+    device = select_device(smk.params.device)
+    log(f"training on {device} ({smk.threads} thread(s))")
+    split = Split.load(smk.input[0])
+    z_dim, dim_total = smk.params.dims
+    inn = {k: v for k, v in smk.params.inn.items() if k not in ("z_dim", "dim_total", "pad")}
+    settings = INNSettings(z_dim=z_dim, dim_total=dim_total, **inn)
+    final, surrogate, history, seconds = train_inn(split, settings, smk.params.seed, device, log)
+    log(f"{count_parameters(final)} parameters, trained in {seconds:.1f} s")
+    save_model(final.cpu(), smk.output.inn)
+    save_model(surrogate.cpu(), smk.output.surrogate)
+    pd.DataFrame(history).to_csv(smk.output.history, index=False)
+    write_provenance(
+        smk.output.provenance,
+        smk.config,
+        {"seed": smk.params.seed},
+        time.perf_counter() - start,
+        {
+            "device": str(device),
+            "parameters": count_parameters(final),
+            "train_seconds": round(seconds, 3),
+        },
+    )
+
+
+run(snakemake, main)  # noqa: F821
