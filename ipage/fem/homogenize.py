@@ -246,8 +246,7 @@ def _homogenize_batch(e: np.ndarray, nu: float) -> np.ndarray:
                         parent[..., pi, pj] += c[..., si, sj]
                 k += 1
         blocks = _condense(parent, lev.m)
-    out = blocks[:, 0, 0]
-    return 0.5 * (out + np.swapaxes(out, -1, -2))
+    return blocks[:, 0, 0]
 
 
 # --------------------------------------------------------------------------- sparse reference
