@@ -25,6 +25,7 @@ implementation the tests compare against).
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -293,26 +294,34 @@ def homogenize_sparse(e: np.ndarray, nu: float = NU) -> np.ndarray:
 # --------------------------------------------------------------------------- public API
 
 
+@lru_cache(maxsize=1)
+def _blas_controller():
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:  # optional: without it the caller's OMP/OPENBLAS_NUM_THREADS apply
+        return None
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """Context limiting BLAS to one thread: the kernels are many small dense products, where
+    BLAS threading only adds overhead (and oversubscribes cores when cells run in parallel)."""
+    ctl = _blas_controller()
+    return contextlib.nullcontext() if ctl is None else ctl.limit(limits=1, user_api="blas")
+
+
 def _homogenize_moduli_serial(e: np.ndarray, nu: float, batch: int) -> np.ndarray:
     n = e.shape[-1]
     out = np.empty((len(e), 3, 3))
-    if n < 2 or n & (n - 1):
-        return homogenize_sparse(e, nu)
-    for i in range(0, len(e), batch):
-        out[i : i + batch] = _homogenize_batch(e[i : i + batch], nu) / (n * n)
+    with _one_blas_thread():
+        if n < 2 or n & (n - 1):
+            return homogenize_sparse(e, nu)
+        for i in range(0, len(e), batch):
+            out[i : i + batch] = _homogenize_batch(e[i : i + batch], nu) / (n * n)
     return out
 
 
 _THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-
-
-def _worker_init() -> None:
-    try:  # a forked child shares the parent's already-loaded BLAS: limit it at run time
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except ImportError:
-        pass
 
 
 def _chunk_job(args):
@@ -345,7 +354,7 @@ def homogenize_moduli(
             # fork where available: no re-import and no `__main__` guard needed in callers
             methods = multiprocessing.get_all_start_methods()
             ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            with ProcessPoolExecutor(n_workers, ctx, initializer=_worker_init) as pool:
+            with ProcessPoolExecutor(n_workers, ctx) as pool:
                 out = np.concatenate(list(pool.map(_chunk_job, jobs)))
         finally:
             for v, val in saved.items():
