@@ -1,0 +1,66 @@
+"""Gradient localization with a frozen surrogate."""
+
+import numpy as np
+import torch
+from torch import nn
+
+from ipage.localize import best_per_group, localize
+
+
+class Quadratic(nn.Module):
+    """f(x) = |x|^2: the solution set of f = 1 is the unit circle."""
+
+    def forward(self, x):
+        return (x**2).sum(dim=1, keepdim=True)
+
+
+def test_localization_reaches_level_set_and_stays_in_box():
+    rng = np.random.default_rng(0)
+    x0 = rng.uniform(-2, 2, size=(200, 2))
+    targets = np.ones((200, 1))
+    lower, upper = np.array([-2.0, -2.0]), np.array([2.0, 2.0])
+    before = np.mean(((x0**2).sum(1) - 1) ** 2)
+    res = localize(Quadratic(), x0, targets, lower, upper, steps=300, lr=0.01)
+    after = np.mean(((res.x**2).sum(1) - 1) ** 2)
+    assert after < 1e-4 * before
+    np.testing.assert_allclose(
+        res.surrogate_loss, ((res.x**2).sum(1) - 1) ** 2, rtol=1e-4, atol=1e-9
+    )
+    assert np.all(res.x >= lower) and np.all(res.x <= upper)
+
+
+def test_box_projection_keeps_unreachable_targets_inside():
+    x0 = np.zeros((5, 2))
+    res = localize(
+        Quadratic(),
+        x0,
+        np.full((5, 1), 100.0),
+        np.array([-1.0, -1.0]),
+        np.array([1.0, 1.0]),
+        steps=200,
+        lr=0.05,
+    )
+    assert np.all(np.abs(res.x) <= 1.0 + 1e-6)
+
+
+def test_early_stop_on_tolerance_and_frozen_surrogate():
+    surrogate = nn.Linear(2, 1)
+    weights = surrogate.weight.detach().clone()
+    res = localize(
+        surrogate,
+        np.zeros((3, 2)),
+        np.zeros((3, 1)) + float(surrogate.bias),
+        np.array([-1.0, -1.0]),
+        np.array([1.0, 1.0]),
+        steps=50,
+        lr=0.01,
+        tol=1e-3,
+    )
+    assert res.steps == 0  # already a solution
+    assert torch.equal(surrogate.weight, weights)
+
+
+def test_best_per_group_picks_lowest_losses():
+    losses = np.array([3.0, 1.0, 2.0, 0.5, 9.0, 4.0])
+    np.testing.assert_array_equal(best_per_group(losses, 2, 1), [1, 3])
+    np.testing.assert_array_equal(best_per_group(losses, 1, 2), [3, 1])
