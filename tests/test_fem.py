@@ -182,6 +182,10 @@ def test_architecture_task():
     assert np.array_equal(task.binarize(x), x)
     small = get_task("architecture", size=8, n_workers=1)
     assert small.x_dim == 64 and small.forward(np.ones((2, 64))) == pytest.approx(1.0)
+    checker = (np.indices((32, 32)).sum(axis=0) % 2).reshape(1, 1024).astype(float)
+    raw = task.forward(checker)[0, 0]
+    built = get_task("architecture", evaluate="binarized").forward(checker)[0, 0]
+    assert raw > 0.01 and built == pytest.approx(1.0)  # corner contacts are filled when built
     with pytest.raises(IpageError, match="size"):
         get_task("architecture", size=2)
     with pytest.raises(IpageError, match=r"\(n, 1024\)"):

@@ -19,6 +19,9 @@ default target: y* = 0.34, the median of the prior rounded to two decimals. Meas
 
 `binarize(x)` turns (grey) proposals into manufacturable 0/1 layouts with the same clean-up
 as the prior (threshold 0.5, corner contacts filled, only the spanning network kept).
+Option `evaluate="binarized"` makes `forward` score that layout instead of the raw densities,
+so that grey pixels and one-pixel checkerboards (corner-only contacts, which Q4 elements make
+spuriously stiff) cannot be exploited by the localization step; default "raw" (SIMP on x).
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class Architecture(Task):
         nu: float = NU,
         penal: float = PENAL,
         batch: int = 8,
+        evaluate: str = "raw",
     ) -> None:
         require(
             isinstance(size, int) and size >= 4,
@@ -67,6 +71,11 @@ class Architecture(Task):
         require(0 < float(target) <= 1, f"task_options.target: {target!r}; allowed: (0, 1]")
         require(-1 < nu < 0.5, f"task_options.nu: {nu!r}; allowed: -1 < nu < 0.5")
         require(penal >= 1, f"task_options.penal: {penal!r}; allowed: >= 1")
+        require(
+            evaluate in ("raw", "binarized"),
+            f"task_options.evaluate: {evaluate!r}; allowed: raw, binarized",
+        )
+        self.evaluate = evaluate
         self.size = size
         self.n_workers = n_workers
         self.vf_range = (float(vf_range[0]), float(vf_range[1]))
@@ -95,9 +104,12 @@ class Architecture(Task):
         return x.reshape(len(x), self.size, self.size)
 
     def stiffness(self, x: np.ndarray) -> np.ndarray:
-        """Homogenized C_H (n, 3, 3) in units of E_s."""
+        """Homogenized C_H (n, 3, 3) in units of E_s (of binarize(x) if evaluate="binarized")."""
+        cells = self.cells(x)
+        if self.evaluate == "binarized":
+            cells = binarize(cells)
         return homogenize(
-            self.cells(x), nu=self.nu, penal=self.penal, n_workers=self.n_workers, batch=self.batch
+            cells, nu=self.nu, penal=self.penal, n_workers=self.n_workers, batch=self.batch
         )
 
     def forward(self, x: np.ndarray) -> np.ndarray:
