@@ -7,6 +7,13 @@ import tempfile
 from pathlib import Path
 
 
+def make_readable(path: str | os.PathLike) -> None:
+    """Give a mkstemp file (mode 0600) the usual permissions (0666 minus the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
 def write_csv_atomic(path: str | os.PathLike, df) -> Path:
     """df.to_csv into a temp file next to `path`, then rename over it."""
     path = Path(path)
@@ -15,6 +22,7 @@ def write_csv_atomic(path: str | os.PathLike, df) -> Path:
     os.close(fd)
     try:
         df.to_csv(tmp, index=False)
+        make_readable(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

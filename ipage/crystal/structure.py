@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ipage.crystal.io import make_readable
 from ipage.errors import require
 
 A0 = 3.905  # Angstrom, cubic SrTiO3 (experimental lattice constant)
@@ -115,6 +116,7 @@ def write_structure(path: str | os.PathLike, atoms, params, **info) -> Path:
     os.close(fd)
     try:
         write(tmp, atoms, format="extxyz")
+        make_readable(tmp)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
