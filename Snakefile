@@ -1,16 +1,36 @@
 # iPage inverse design workflow: see README.md. The rules live in workflow/rules/.
-configfile: "config/config.yaml"
+import os
+import sys
+
+# config/config.yaml only when no --configfile is given: a user's config file then stands
+# alone (schema defaults fill the gaps) instead of being merged over the default one.
+if not workflow.overwrite_configfiles:
+    if not os.path.exists("config/config.yaml"):
+        sys.exit(
+            f"error: no configuration: config/config.yaml is not in {os.getcwd()}; "
+            "pass --configfile <file>.yaml (examples: config/*.yaml in the repository)"
+        )
+
+    configfile: "config/config.yaml"
+
+
+
+report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
+include: "workflow/rules/tabular.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/inverse.smk"
+include: "workflow/rules/baselines.smk"
 include: "workflow/rules/evaluate.smk"
+include: "workflow/rules/report.smk"
 
 
 rule all:
     input:
         "results/tables/summary.csv",
         "results/tables/summary.md",
+        REPORT_OUTPUTS,
     default_target: True

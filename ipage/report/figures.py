@@ -1,0 +1,303 @@
+"""Paper-style figures of the workflow results, drawn with matplotlib's object API on the
+Agg canvas (no pyplot state, no display needed): PNG files with titles, labelled axes and
+legends.
+
+- sinewave_solutions: solutions over the contour Omega(x) = y* with numbered modes (Figs 4, 5)
+- time_to_solution: seconds per task and method, log scale (Fig. 7)
+- resim_error_histograms: Omega(x) - y* per method, one row per scenario
+- inn_training: INN loss curves and the dynamic bi-directional lambda schedule
+- modes_vs_ns_plot: sinewave modes covered over the number of solutions N_s
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ipage.metrics import modes_covered, solution_modes
+from ipage.report.tables import METHOD_ORDER, TASK_ORDER, method_label, ordered, task_label
+from ipage.tasks.base import Task
+
+DPI = 120
+SCENARIO_LABELS = {
+    "many_targets": "many targets (Table 2)",
+    "single_target": "single target y* (Table 3)",
+}
+
+
+def method_colors(methods: Sequence[str]) -> dict[str, tuple]:
+    """A fixed colour per known method (same in every figure), further colours for others."""
+    from matplotlib import colormaps
+
+    palette = colormaps["tab10"].colors
+    colors = {m: palette[i % 10] for i, m in enumerate(METHOD_ORDER)}
+    extra = [m for m in methods if m not in colors]
+    for i, m in enumerate(extra):
+        colors[m] = palette[(len(METHOD_ORDER) + i) % 10]
+    return colors
+
+
+def _figure(nrows: int, ncols: int, width: float, height: float) -> tuple[Figure, np.ndarray]:
+    fig = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    return fig, axes
+
+
+def _save(fig: Figure, path: str | Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI, format="png")
+
+
+def _empty(path: str | Path, title: str, message: str) -> None:
+    """A placeholder figure that says why there is nothing to plot."""
+    fig, axes = _figure(1, 1, 6, 2.5)
+    ax = axes[0, 0]
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, message, ha="center", va="center", wrap=True, transform=ax.transAxes)
+    _save(fig, path)
+
+
+def mode_centroids(task: Task, target: np.ndarray, resolution: int = 401) -> np.ndarray:
+    """(n_modes, 2) centroids of the superlevel-set components {Omega >= y*} (one per ring of
+    solutions), numbered in reading order: top row first, left to right."""
+    grid = solution_modes(task, target, resolution)
+    if not len(grid):
+        return np.zeros((0, 2))
+    labels = grid[:, 2].astype(int)
+    centroids = np.array([grid[labels == k, :2].mean(axis=0) for k in np.unique(labels)])
+    span = float(np.max(task.upper - task.lower))
+    row = np.round(-centroids[:, 1] / (0.05 * span))  # same row within 5 % of the box
+    return centroids[np.lexsort((centroids[:, 0], row))]
+
+
+def sinewave_solutions(
+    path: str | Path,
+    task: Task,
+    target: np.ndarray,
+    solutions: Mapping[str, np.ndarray],
+    ns: Sequence[int],
+    tol: float = 0.05,
+    resolution: int = 301,
+) -> None:
+    """One panel per method (rows) and N_s (columns): the first N_s solutions (n, 2) over the
+    solution contour Omega(x) = y*, accurate ones (|Omega(x) - y*| < tol) in blue, others
+    in orange, modes numbered at their centres; panel titles give the modes covered."""
+    target = np.atleast_1d(np.asarray(target, dtype=float))
+    methods = ordered(solutions, METHOD_ORDER)
+    if not methods or not ns:
+        _empty(path, "Sinewave solutions", "no single-target solutions to plot")
+        return
+    g1 = np.linspace(task.lower[0], task.upper[0], resolution)
+    g2 = np.linspace(task.lower[1], task.upper[1], resolution)
+    x1, x2 = np.meshgrid(g1, g2, indexing="xy")
+    omega = task.forward(np.column_stack([x1.ravel(), x2.ravel()])).reshape(x1.shape)
+    centroids = mode_centroids(task, target)
+    fig, axes = _figure(len(methods), len(ns), 2.9 * len(ns) + 0.4, 2.9 * len(methods) + 0.6)
+    for i, method in enumerate(methods):
+        x_all = np.asarray(solutions[method], dtype=float)
+        for j, n_s in enumerate(ns):
+            ax = axes[i, j]
+            x = x_all[:n_s]
+            x = x[np.all(np.isfinite(x), axis=1)]
+            ax.contour(x1, x2, omega, levels=[target[0]], colors="k", linewidths=0.8)
+            err = np.abs(task.forward(x)[:, 0] - target[0]) if len(x) else np.zeros(0)
+            good = err < tol
+            ax.scatter(x[good, 0], x[good, 1], s=9, color="tab:blue", label=f"|error| < {tol:g}")
+            ax.scatter(
+                x[~good, 0], x[~good, 1], s=9, marker="x", color="tab:orange", label="inaccurate"
+            )
+            for k, (c1, c2) in enumerate(centroids, start=1):
+                ax.text(c1, c2, str(k), ha="center", va="center", fontsize=9, color="0.35")
+            hit, total = modes_covered(task, x, target, tol) if len(x) else (0, len(centroids))
+            ax.set_title(f"{method_label(method)}\nN_s = {len(x)}: {hit}/{total} modes", fontsize=9)
+            ax.set_xlim(task.lower[0], task.upper[0])
+            ax.set_ylim(task.lower[1], task.upper[1])
+            ax.set_aspect("equal")
+            ax.tick_params(labelsize=7)
+            if i == len(methods) - 1:
+                ax.set_xlabel("$x_1$")
+            if j == 0:
+                ax.set_ylabel("$x_2$")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=8)
+    fig.suptitle(
+        f"Sinewave inverse solutions for y* = {target[0]:g} (contour: Omega(x) = y*, "
+        "numbers: solution modes)"
+    )
+    _save(fig, path)
+
+
+def time_to_solution(path: str | Path, summary: pd.DataFrame) -> None:
+    """Grouped bars of seconds per task (x) and method (bars), one panel per scenario, plus
+    the training seconds when summary.csv has a train_seconds column; log scale (Fig. 7)."""
+    scenarios = ordered(summary["scenario"], list(SCENARIO_LABELS))
+    panels = [(s, "seconds", SCENARIO_LABELS.get(s, s)) for s in scenarios]
+    if "train_seconds" in summary and np.isfinite(pd.to_numeric(summary["train_seconds"])).any():
+        panels.append((None, "train_seconds", "training"))
+    if summary.empty:
+        _empty(path, "Time to solution", "summary.csv has no rows")
+        return
+    methods = ordered(summary["method"], METHOD_ORDER)
+    tasks = ordered(summary["task"], TASK_ORDER)
+    colors = method_colors(methods)
+    fig, axes = _figure(1, len(panels), 1.2 + 1.1 * len(tasks) * len(panels), 4.2)
+    width = 0.8 / len(methods)
+    for ax, (scenario, column, title) in zip(axes[0], panels, strict=True):
+        rows = summary if scenario is None else summary[summary["scenario"] == scenario]
+        values = rows.groupby(["method", "task"])[column].max()  # train time: one per task
+        for k, method in enumerate(methods):
+            heights = [float(values.get((method, t), math.nan)) for t in tasks]
+            pos = np.arange(len(tasks)) + (k - (len(methods) - 1) / 2) * width
+            ax.bar(pos, heights, width, color=colors[method], label=method_label(method))
+        ax.set_yscale("log")
+        ax.set_xticks(np.arange(len(tasks)), [task_label(t) for t in tasks], fontsize=8)
+        ylabel = "training seconds" if column == "train_seconds" else "seconds per repeat"
+        ax.set_ylabel(f"{ylabel} (log scale)")
+        ax.set_title(title)
+        ax.grid(axis="y", which="both", alpha=0.3)
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside right upper", fontsize=8)
+    fig.suptitle("Time to solution (latent sampling + posterior sampling + localization)")
+    _save(fig, path)
+
+
+def resim_errors(y: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Errors of all repeats pooled: Omega(x) - y* for a scalar property, ||Omega(x) - y*||_2
+    otherwise; y is (repeats, n, y_dim), targets (n, y_dim); non-finite rows dropped."""
+    diff = np.asarray(y, dtype=float) - np.asarray(targets, dtype=float)[None]
+    err = diff[..., 0] if diff.shape[-1] == 1 else np.linalg.norm(diff, axis=-1)
+    err = err.ravel()
+    return err[np.isfinite(err)]
+
+
+def resim_error_histograms(
+    path: str | Path,
+    task_name: str,
+    errors: Mapping[str, Mapping[str, np.ndarray]],
+    y_dim: int,
+) -> None:
+    """Per scenario (rows): step histograms of the error per method on a linear axis (left)
+    and of log10 |error| (right), where methods that differ by orders of magnitude separate.
+    errors[scenario][method] is a 1-D array from resim_errors."""
+    scenarios = ordered(errors, list(SCENARIO_LABELS))
+    if not scenarios:
+        _empty(path, f"{task_label(task_name)}: re-simulation errors", "no solutions to plot")
+        return
+    methods = ordered([m for s in scenarios for m in errors[s]], METHOD_ORDER)
+    colors = method_colors(methods)
+    label = (
+        "Omega(x) - y*" if y_dim == 1 else f"||Omega(x) - y*||_2 (Euclidean norm, y_dim = {y_dim})"
+    )
+    fig, axes = _figure(len(scenarios), 2, 11, 3.4 * len(scenarios) + 0.4)
+    for row, scenario in enumerate(scenarios):
+        data = {
+            m: np.asarray(errors[scenario][m], dtype=float)
+            for m in methods
+            if m in errors[scenario]
+        }
+        data = {m: e for m, e in data.items() if len(e)}
+        pooled = np.concatenate(list(data.values())) if data else np.zeros(1)
+        lo, hi = np.quantile(pooled, [0.005, 0.995]) if len(pooled) > 1 else (-1.0, 1.0)
+        if y_dim > 1:
+            lo = 0.0
+        if hi <= lo:
+            lo, hi = lo - 1e-3, hi + 1e-3
+        bins = np.linspace(lo, hi, 60)
+        absolute = {m: np.abs(e)[np.abs(e) > 0] for m, e in data.items()}
+        logs = np.log10(np.concatenate([a for a in absolute.values() if len(a)] or [np.ones(1)]))
+        log_bins = np.linspace(logs.min() - 0.1, logs.max() + 0.1, 60)
+        for method, e in data.items():
+            kw = {"histtype": "step", "linewidth": 1.5, "color": colors[method]}
+            axes[row, 0].hist(np.clip(e, lo, hi), bins=bins, label=method_label(method), **kw)
+            if len(absolute[method]):
+                axes[row, 1].hist(
+                    np.log10(absolute[method]), bins=log_bins, label=method_label(method), **kw
+                )
+        title = f"{task_label(task_name)}, {SCENARIO_LABELS.get(scenario, scenario)}"
+        axes[row, 0].set_title(f"{title}\n(outer 0.5 % clipped into the edge bins)", fontsize=9)
+        axes[row, 0].set_xlabel(label)
+        axes[row, 1].set_title(title, fontsize=9)
+        axes[row, 1].set_xlabel(f"log10 |{label}|" if y_dim == 1 else f"log10 {label}")
+        for ax in axes[row]:
+            ax.set_ylabel("solutions (all repeats)")
+            ax.grid(alpha=0.3)
+        axes[row, 1].legend(fontsize=8)
+    fig.suptitle(f"{task_label(task_name)}: re-simulation error with the true simulator")
+    _save(fig, path)
+
+
+def inn_training(path: str | Path, history: pd.DataFrame, task_name: str) -> None:
+    """INN training curves: weighted training loss and validation forward MSE (left), the
+    dynamic bi-directional loss weights lambda_y, lambda_x, lambda_z (right); log y."""
+    fig, axes = _figure(1, 2, 11, 3.8)
+    epoch = history["epoch"] if "epoch" in history else np.arange(1, len(history) + 1)
+    loss_ax, lam_ax = axes[0]
+    labels = {
+        "train_loss": "train: weighted loss sum_k lambda_k L_k",
+        "val_loss": "validation: forward MSE of y",
+    }
+    for column, text in labels.items():
+        if column in history:
+            loss_ax.plot(epoch, history[column], marker=".", label=text)
+    loss_ax.set_yscale("log")
+    loss_ax.set_xlabel("epoch")
+    loss_ax.set_ylabel("loss (log scale)")
+    loss_ax.set_title(f"{task_label(task_name)}: INN losses")
+    if loss_ax.get_legend_handles_labels()[0]:
+        loss_ax.legend(fontsize=8)
+    styles = {"lambda_y": "-", "lambda_x": "--", "lambda_z": ":"}
+    for column, style in styles.items():
+        if column in history:
+            name = f"$\\lambda_{column[-1]}$"
+            lam_ax.plot(epoch, history[column], style, linewidth=2, label=name)
+    lam_ax.set_yscale("log")
+    lam_ax.set_xlabel("epoch")
+    lam_ax.set_ylabel("loss weight (log scale)")
+    lam_ax.set_title("dynamic bi-directional schedule")
+    if lam_ax.get_legend_handles_labels()[0]:
+        lam_ax.legend(fontsize=8)
+    for ax in axes[0]:
+        ax.grid(alpha=0.3, which="both")
+    _save(fig, path)
+
+
+def modes_vs_ns_plot(path: str | Path, table: pd.DataFrame, n_modes: int | None = None) -> None:
+    """Modes covered (mean ± std over repeats) against N_s, one line per method; the table
+    is ipage.report.tables.modes_vs_ns's output."""
+    fig, axes = _figure(1, 1, 6.5, 4.2)
+    ax = axes[0, 0]
+    methods = ordered(table["method"], METHOD_ORDER)
+    colors = method_colors(methods)
+    for method in methods:
+        rows = table[table["method"] == method].sort_values("n_s")
+        ax.errorbar(
+            rows["n_s"],
+            rows["modes_mean"],
+            yerr=rows["modes_std"],
+            marker="o",
+            capsize=3,
+            color=colors[method],
+            label=method_label(method),
+        )
+    if n_modes:
+        ax.axhline(n_modes, color="k", linestyle="--", linewidth=1, label=f"all {n_modes} modes")
+    ns = sorted(table["n_s"].unique())
+    if ns:
+        ax.set_xscale("log")
+        ax.set_xticks(ns, [str(n) for n in ns])
+        ax.minorticks_off()
+    ax.set_xlabel("number of solutions N_s (first N_s of each repeat)")
+    ax.set_ylabel("modes covered (mean ± std over repeats)")
+    ax.set_title("Sinewave mode coverage vs number of solutions")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    _save(fig, path)

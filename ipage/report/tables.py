@@ -1,0 +1,225 @@
+"""Paper-style result tables (Tables 2 and 3 of the iPage paper) from the workflow's
+summary.csv, and the sinewave mode-coverage table over solution counts N_s.
+
+Rendering is a pure function of a DataFrame: rows are methods in the paper's order
+(unknown methods last, alphabetically), columns are tasks, cells are "mean ± std" of the
+re-simulation MSE and the lowest mean of each column is bold.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ipage.metrics import modes_covered
+from ipage.tasks.base import Task
+
+# The paper's row order (Tables 2, 3): baselines first, iPage last; our SRS / LHS ablations
+# sit just before the paper's iPage (maximin LHS) row.
+METHOD_ORDER: tuple[str, ...] = (
+    "mdn",
+    "inn",
+    "cinn",
+    "cvae",
+    "na",
+    "ipage_srs",
+    "ipage_lhs",
+    "ipage",
+)
+METHOD_LABELS: dict[str, str] = {
+    "mdn": "Mixture density networks (MDN)",
+    "inn": "Invertible neural network (INN)",
+    "cinn": "conditional INN (cINN)",
+    "cvae": "conditional VAE (cVAE)",
+    "na": "Neural-Adjoint (NA)",
+    "ipage_srs": "iPage (with SRS)",
+    "ipage_lhs": "iPage (with LHS)",
+    "ipage": "iPage (with maximin LHS)",
+}
+TASK_ORDER: tuple[str, ...] = ("sinewave", "robot_arm", "ballistics", "crystal", "architecture")
+TASK_LABELS: dict[str, str] = {
+    "sinewave": "Sinewave",
+    "robot_arm": "Robotic Arm",
+    "ballistics": "Ballistics",
+    "crystal": "Crystal Design",
+    "architecture": "Architecture Design",
+}
+# Which paper table shows which scenario.
+SCENARIO_TABLES: dict[str, str] = {"many_targets": "table2", "single_target": "table3"}
+SCENARIO_TITLES: dict[str, str] = {
+    "many_targets": "Table 2: re-simulation MSE given many different observations y*",
+    "single_target": "Table 3: re-simulation MSE of solutions for one specific observation y*",
+}
+MISSING = "–"
+
+
+def ordered(names: Iterable[str], order: Sequence[str]) -> list[str]:
+    """Unique names in the given order; names not in `order` follow, alphabetically."""
+    names = list(dict.fromkeys(names))
+    known = [n for n in order if n in names]
+    return known + sorted(n for n in names if n not in order)
+
+
+def method_label(method: str) -> str:
+    return METHOD_LABELS.get(method, method)
+
+
+def task_label(task: str) -> str:
+    return TASK_LABELS.get(task, task)
+
+
+def format_number(value: float, digits: int) -> str:
+    """`digits` significant digits, exponent without padding zeros: 1.6e-06 -> 1.6e-6."""
+    if value is None or not math.isfinite(value):
+        return MISSING
+    text = f"{value:.{digits}g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text
+
+
+def format_cell(mean: float, std: float) -> str:
+    """The paper's cell: mean with 2 significant digits (3 below 0.1), std with 2."""
+    if mean is None or not math.isfinite(mean):
+        return MISSING
+    digits = 3 if abs(mean) < 0.1 else 2
+    return f"{format_number(mean, digits)} ± {format_number(std, 2)}"
+
+
+def table_cells(
+    summary: pd.DataFrame, scenario: str, metric: str = "resim_mse"
+) -> tuple[list[str], list[str], list[list[tuple[str, bool]]]]:
+    """(method keys, task keys, rows of (cell text, is best in its column)) for one scenario.
+
+    `summary` needs columns task, method, scenario, {metric}_mean, {metric}_std. A method
+    without a row for a task gets MISSING; best = lowest finite mean (ties all bold).
+    """
+    rows = summary[summary["scenario"] == scenario]
+    methods = ordered(rows["method"], METHOD_ORDER)
+    tasks = ordered(rows["task"], TASK_ORDER)
+    stats = {
+        (r["method"], r["task"]): (_number(r[f"{metric}_mean"]), _number(r[f"{metric}_std"]))
+        for _, r in rows.iterrows()
+    }
+    best = {}
+    for task in tasks:
+        means = [stats[m, task][0] for m in methods if (m, task) in stats]
+        finite = [v for v in means if math.isfinite(v)]
+        best[task] = min(finite) if finite else math.nan
+    cells = []
+    for method in methods:
+        line = []
+        for task in tasks:
+            m, s = stats.get((method, task), (math.nan, math.nan))
+            line.append((format_cell(m, s), math.isfinite(m) and m == best[task]))
+        cells.append(line)
+    return methods, tasks, cells
+
+
+def _number(value) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def render_markdown(summary: pd.DataFrame, scenario: str, metric: str = "resim_mse") -> str:
+    """A GitHub-markdown table, best (lowest mean) per task in **bold**."""
+    methods, tasks, cells = table_cells(summary, scenario, metric)
+    header = ["Method", *(task_label(t) for t in tasks)]
+    lines = [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join([":---", *(":---:" for _ in tasks)]) + "|",
+    ]
+    for method, row in zip(methods, cells, strict=True):
+        texts = [f"**{text}**" if bold else text for text, bold in row]
+        lines.append("| " + " | ".join([method_label(method), *texts]) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_html(
+    summary: pd.DataFrame, scenario: str, metric: str = "resim_mse", title: str | None = None
+) -> str:
+    """The same table as a small standalone HTML page (for the Snakemake report)."""
+    methods, tasks, cells = table_cells(summary, scenario, metric)
+    esc = html.escape
+    head = "".join(f"<th>{esc(task_label(t))}</th>" for t in tasks)
+    body = []
+    for method, row in zip(methods, cells, strict=True):
+        tds = "".join(
+            f"<td><b>{esc(text)}</b></td>" if bold else f"<td>{esc(text)}</td>"
+            for text, bold in row
+        )
+        body.append(f"<tr><th class='method'>{esc(method_label(method))}</th>{tds}</tr>")
+    caption = f"<caption>{esc(title)}</caption>" if title else ""
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><style>"
+        "body{font-family:sans-serif} table{border-collapse:collapse}"
+        "th,td{border:1px solid #bbb;padding:4px 10px;text-align:center}"
+        "th.method{text-align:left;font-weight:normal}"
+        "caption{font-weight:bold;padding:6px}</style></head><body>\n"
+        f"<table>{caption}<thead><tr><th>Method</th>{head}</tr></thead>\n"
+        "<tbody>\n" + "\n".join(body) + "\n</tbody></table>\n</body></html>\n"
+    )
+
+
+def table_document(summary: pd.DataFrame, scenario: str) -> str:
+    """Markdown file content: title, the table, and what the numbers are."""
+    rows = summary[summary["scenario"] == scenario]
+    counts = sorted({int(n) for n in rows["n_solutions"].dropna()}) if len(rows) else []
+    count = ", ".join(map(str, counts)) or "?"
+    return (
+        f"{SCENARIO_TITLES.get(scenario, scenario)}\n\n"
+        + render_markdown(summary, scenario)
+        + f"\nCells: mean ± standard deviation over repeats of the re-simulation MSE "
+        f"E||Omega(x) - y*||^2 of {count} solutions (true simulator); "
+        "the lowest mean per task is bold.\n"
+    )
+
+
+def count_modes(
+    task: Task, x: np.ndarray, target: np.ndarray, ns: Sequence[int], tol: float
+) -> np.ndarray:
+    """Modes covered (ipage.metrics.modes_covered) by the first N_s solutions of every repeat:
+    x is (repeats, n, 2); returns an int array (len(ns), repeats)."""
+    return np.array(
+        [[modes_covered(task, xr[:n_s], target, tol)[0] for xr in x] for n_s in ns], dtype=int
+    )
+
+
+def modes_vs_ns(
+    counts: dict[str, np.ndarray], ns: Sequence[int], n_modes: int | None = None
+) -> pd.DataFrame:
+    """Mode coverage over solution counts: `counts[method]` is an array (len(ns), repeats) of
+    modes covered by the first N_s solutions of each repeat; rows method, N_s, mean, std."""
+    rows = []
+    for method in ordered(counts, METHOD_ORDER):
+        hits = np.asarray(counts[method], dtype=float)
+        for n_s, per_repeat in zip(ns, hits, strict=True):
+            rows.append(
+                {
+                    "method": method,
+                    "n_s": int(n_s),
+                    "modes_mean": float(per_repeat.mean()),
+                    "modes_std": float(per_repeat.std(ddof=1)) if len(per_repeat) > 1 else 0.0,
+                    "repeats": len(per_repeat),
+                    "modes_total": n_modes if n_modes is not None else "",
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["method", "n_s", "modes_mean", "modes_std", "repeats", "modes_total"]
+    )
+
+
+def solution_counts(n_available: int, wanted: Sequence[int] = (25, 50, 100, 200)) -> list[int]:
+    """The paper's N_s values that fit in n_available solutions; if the largest does not fit,
+    the available count closes the list (n = 40 -> [25, 40])."""
+    ns = [n for n in wanted if n <= n_available]
+    if n_available < max(wanted) and n_available not in ns:
+        ns.append(n_available)
+    return ns

@@ -1,0 +1,86 @@
+"""Figure rules (figure_*, modes_vs_ns): one script, dispatched on the rule's name."""
+
+import numpy as np
+import pandas as pd
+
+from ipage.metrics import solution_modes
+from ipage.report import figures, tables
+from ipage.tasks import get_task
+from ipage.workflow_io import run
+
+
+def time_to_solution(smk, log):
+    summary = pd.read_csv(smk.input[0])
+    figures.time_to_solution(smk.output[0], summary)
+    log(f"{len(summary)} rows -> {smk.output[0]}")
+
+
+def resim_errors(smk, log):
+    task = get_task(smk.wildcards.task, **smk.params.options)
+    errors = {}
+    for (method, scenario), sol_path, resim_path in zip(
+        smk.params.pairs, smk.input.solutions, smk.input.resim, strict=True
+    ):
+        with np.load(sol_path) as sol, np.load(resim_path) as res:
+            errors.setdefault(scenario, {})[method] = figures.resim_errors(res["y"], sol["targets"])
+    figures.resim_error_histograms(smk.output[0], task.name, errors, task.y_dim)
+    log(f"{len(smk.params.pairs)} (method, scenario) error sets -> {smk.output[0]}")
+
+
+def inn_training(smk, log):
+    history = pd.read_csv(smk.input[0])
+    figures.inn_training(smk.output[0], history, smk.wildcards.task)
+    log(f"{len(history)} epochs -> {smk.output[0]}")
+
+
+def _single_target_solutions(smk):
+    """{method: x (repeats, n, 2)} of the sinewave single-target scenario."""
+    out = {}
+    for method, path in zip(smk.params.methods, smk.input, strict=True):
+        with np.load(path) as f:
+            out[method] = f["x"]
+    return out
+
+
+def sinewave_solutions(smk, log):
+    task = get_task("sinewave", **smk.params.options)
+    x = _single_target_solutions(smk)
+    n = min(v.shape[1] for v in x.values())
+    ns = tables.solution_counts(n)
+    target = np.asarray(smk.params.target, dtype=float)
+    tol = smk.params.evaluation["mode_tolerance"]
+    figures.sinewave_solutions(
+        smk.output[0], task, target, {m: v[0] for m, v in x.items()}, ns, tol
+    )
+    log(f"{len(x)} methods, N_s in {ns} (repeat 0) -> {smk.output[0]}")
+
+
+def modes_vs_ns(smk, log):
+    task = get_task("sinewave", **smk.params.options)
+    x = _single_target_solutions(smk)
+    n = min(v.shape[1] for v in x.values())
+    ns = tables.solution_counts(n)
+    target = np.asarray(smk.params.target, dtype=float)
+    tol = smk.params.evaluation["mode_tolerance"]
+    counts = {m: tables.count_modes(task, v, target, ns, tol) for m, v in x.items()}
+    n_modes = int(solution_modes(task, target)[:, 2].max())  # as modes_covered counts
+    table = tables.modes_vs_ns(counts, ns, n_modes)
+    table.to_csv(smk.output.csv, index=False)
+    figures.modes_vs_ns_plot(smk.output.png, table, n_modes)
+    for row in table.itertuples():
+        log(
+            f"{row.method} N_s={row.n_s}: {row.modes_mean:.2f} ± {row.modes_std:.2f} "
+            f"of {n_modes} modes over {row.repeats} repeats"
+        )
+
+
+DISPATCH = {
+    "figure_time_to_solution": time_to_solution,
+    "figure_resim_errors": resim_errors,
+    "figure_inn_training": inn_training,
+    "figure_sinewave_solutions": sinewave_solutions,
+    "modes_vs_ns": modes_vs_ns,
+}
+
+
+run(snakemake, lambda smk, log: DISPATCH[smk.rule](smk, log))  # noqa: F821
