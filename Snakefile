@@ -1,18 +1,5 @@
 # iPage inverse design workflow: see README.md. The rules live in workflow/rules/.
-import os
-import sys
-
-# config/config.yaml only when no --configfile is given: a user's config file then stands
-# alone (schema defaults fill the gaps) instead of being merged over the default one.
-if not workflow.overwrite_configfiles:
-    if not os.path.exists("config/config.yaml"):
-        sys.exit(
-            f"error: no configuration: config/config.yaml is not in {os.getcwd()}; "
-            "pass --configfile <file>.yaml (examples: config/*.yaml in the repository)"
-        )
-
-    configfile: "config/config.yaml"
-
+configfile: "config/config.yaml"
 
 
 report: "workflow/report/workflow.rst"
@@ -20,10 +7,8 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
-include: "workflow/rules/tabular.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/inverse.smk"
-include: "workflow/rules/baselines.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/report.smk"
 
