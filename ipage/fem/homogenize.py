@@ -330,7 +330,7 @@ def _chunk_job(args):
 
 
 def homogenize_moduli(
-    e: np.ndarray, nu: float = NU, n_workers: int = 1, batch: int = 8
+    e: np.ndarray, nu: float = NU, n_workers: int = 1, batch: int = 4
 ) -> np.ndarray:
     """C_H (n_cells, 3, 3) from element moduli e (n_cells, n, n) (rows = y, columns = x).
 
@@ -372,7 +372,7 @@ def homogenize(
     e0: float = E0,
     emin: float = E_MIN,
     n_workers: int = 1,
-    batch: int = 8,
+    batch: int = 4,
 ) -> np.ndarray:
     """C_H (n, 3, 3) of density cells rho (n, N, N) in [0, 1] with SIMP interpolation."""
     return homogenize_moduli(simp_moduli(rho, penal, e0, emin), nu, n_workers, batch)

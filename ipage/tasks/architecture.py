@@ -49,7 +49,7 @@ class Architecture(Task):
         corr_length: tuple[float, float] | list[float] = (3.0, 5.0),
         nu: float = NU,
         penal: float = PENAL,
-        batch: int = 8,
+        batch: int = 4,
         evaluate: str = "raw",
     ) -> None:
         require(
