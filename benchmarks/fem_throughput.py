@@ -4,7 +4,8 @@
 
 Writes benchmarks/out/fem_throughput.json:
   * single-process cells/s (wall clock and per CPU second, one BLAS thread) and all-cores
-    cells/s (process pool, n_workers = cpu count), on prior designs of the `architecture` task;
+    cells/s (process pool, n_workers = cpu count), on prior designs of the `architecture` task,
+    and the plain sparse-LU reference (`homogenize_sparse`, one cell at a time) for scale;
   * exact checks: full solid, stripe laminates (Voigt / transverse formula), max |C13|, |C23|;
   * scikit-fem cross-check: max |C_H - C_H(skfem)| on a few generated and grey cells;
   * the y = E_x / E_s distribution over n-dist prior cells (percentiles) and the time to
@@ -32,6 +33,7 @@ from ipage.fem.homogenize import (  # noqa: E402
     constitutive_matrix,
     homogenize,
     homogenize_moduli,
+    homogenize_sparse,
     simp_moduli,
     youngs_moduli,
 )
@@ -84,6 +86,9 @@ def main() -> None:
         "cells_per_cpu_s": args.n_time / cpu,
         "ms_per_cell_cpu": 1e3 * cpu / args.n_time,
     }
+    c0 = time.process_time()
+    homogenize_sparse(simp_moduli(cells[:16]))
+    res["sparse_lu_baseline_ms_per_cell_cpu"] = 1e3 * (time.process_time() - c0) / 16
     w0, c0 = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     c_par = homogenize(cells, n_workers=n_cpu)
     wall, c1 = time.perf_counter() - w0, resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -192,6 +192,8 @@ def test_architecture_task():
         get_task("architecture", size=2)
     with pytest.raises(IpageError, match=r"\(n, 1024\)"):
         task.forward(np.ones((2, 100)))
+    with pytest.raises(IpageError, match="non-finite"):
+        task.forward(np.full((1, 1024), np.nan))
 
 
 @pytest.mark.slow

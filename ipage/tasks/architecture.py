@@ -101,6 +101,7 @@ class Architecture(Task):
             x.ndim == 2 and x.shape[1] == self.x_dim,
             f"architecture x: shape {x.shape}; allowed: (n, {self.x_dim})",
         )
+        require(np.isfinite(x).all(), "architecture x: non-finite densities; allowed: [0, 1]")
         return x.reshape(len(x), self.size, self.size)
 
     def stiffness(self, x: np.ndarray) -> np.ndarray:
