@@ -14,6 +14,9 @@ vf ~ U(0.45, 0.8), then cleaned:
   rejected and redrawn.
 
 Every step commutes with the two mirror reflections, so accepted cells stay mirror-symmetric.
+Low volume fractions often lack a spanning network (about 12 % of draws near vf = 0.45 are
+accepted, 90 % near 0.8), so accepted cells lean to the solid side: vf 5 / 50 / 95 % percentiles
+0.50 / 0.68 / 0.785 and E_x / E_s 0.10 / 0.34 / 0.58 over 2000 cells (seed 0).
 Arrays are (n, N, N) with rows = y and columns = x, values 0.0 / 1.0.
 """
 
