@@ -48,14 +48,14 @@ def test_table_layout_order_and_formatting(summary):
         "mystery",  # unknown methods go last
     ]
     by_method = {r[0]: r[1:] for r in rows[2:]}
-    assert by_method["Invertible neural network (INN)"] == ["0.12 ± 7.8e-5", "0.014 ± 8.2e-6"]
-    assert by_method["mystery"] == ["0.5 ± 0.01", tables.MISSING]  # no robot_arm row
+    assert by_method["Invertible neural network (INN)"] == ["0.120 ± 7.8e-5", "0.0140 ± 8.2e-6"]
+    assert by_method["mystery"] == ["0.500 ± 0.010", tables.MISSING]  # no robot_arm row
 
 
 def test_table_bold_marks_lowest_mean_per_column_and_ties(summary):
     rows = {r[0]: r[1:] for r in _rows(tables.render_markdown(summary, "many_targets"))[2:]}
-    assert rows["iPage (with maximin LHS)"][0] == "**0.002 ± 1.6e-6**"
-    assert rows["Neural-Adjoint (NA)"][0] == "0.006 ± 4.1e-6"
+    assert rows["iPage (with maximin LHS)"][0] == "**0.00200 ± 1.6e-6**"
+    assert rows["Neural-Adjoint (NA)"][0] == "0.00600 ± 4.1e-6"
     # robot_arm: ipage and na tie at 0.006 -> both bold, inn not
     assert rows["iPage (with maximin LHS)"][1].startswith("**")
     assert rows["Neural-Adjoint (NA)"][1].startswith("**")
@@ -71,21 +71,23 @@ def test_table3_uses_single_target_rows_and_ablation_order(summary):
         "iPage (with maximin LHS)",
     ]
     sinewave = {r[0]: r[1] for r in rows[2:]}
-    assert sinewave["iPage (with SRS)"] == "**0.0031 ± 1e-6**"
-    assert sinewave["iPage (with maximin LHS)"] == "0.004 ± 2.1e-6"
+    assert sinewave["iPage (with SRS)"] == "**0.00310 ± 1.0e-6**"
+    assert sinewave["iPage (with maximin LHS)"] == "0.00400 ± 2.1e-6"
 
 
 def test_table_document_and_html(summary):
     doc = tables.table_document(summary, "single_target")
     assert doc.startswith("Table 3") and "of 40 solutions" in doc
     page = tables.render_html(summary, "many_targets", title="Table 2")
-    assert "<b>0.002 ± 1.6e-6</b>" in page and "<caption>Table 2</caption>" in page
+    assert "<b>0.00200 ± 1.6e-6</b>" in page and "<caption>Table 2</caption>" in page
     assert page.index("Invertible neural network") < page.index("iPage (with maximin LHS)")
 
 
 def test_format_number_and_missing_cell():
     assert tables.format_number(1.6e-6, 2) == "1.6e-6"
     assert tables.format_number(0.0231, 3) == "0.0231"
+    assert tables.format_number(2.6, 3) == "2.60"  # trailing zeros kept: 2.60 vs 2.62
+    assert tables.format_number(19.69, 3) == "19.7"
     assert tables.format_number(1.5e12, 2) == "1.5e12"
     assert tables.format_cell(float("nan"), 0.1) == tables.MISSING
 

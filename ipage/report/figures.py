@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from ipage.metrics import modes_covered, solution_modes
 from ipage.report.tables import METHOD_ORDER, TASK_ORDER, method_label, ordered, task_label
@@ -31,15 +32,26 @@ SCENARIO_LABELS = {
 }
 
 
-def method_colors(methods: Sequence[str]) -> dict[str, tuple]:
-    """A fixed colour per known method (same in every figure), further colours for others."""
-    from matplotlib import colormaps
+# Fixed colours per method in every figure: iPage in blue as in the paper's Fig. 5.
+METHOD_COLORS = {
+    "ipage": "tab:blue",
+    "ipage_lhs": "tab:cyan",
+    "ipage_srs": "tab:purple",
+    "inn": "tab:orange",
+    "cinn": "tab:green",
+    "cvae": "tab:red",
+    "na": "tab:brown",
+    "mdn": "tab:pink",
+}
+EXTRA_COLORS = ("tab:olive", "tab:gray", "black", "gold", "navy", "lime")
 
-    palette = colormaps["tab10"].colors
-    colors = {m: palette[i % 10] for i, m in enumerate(METHOD_ORDER)}
+
+def method_colors(methods: Sequence[str]) -> dict[str, str]:
+    """The fixed colour of each known method; further colours for unknown ones."""
+    colors = dict(METHOD_COLORS)
     extra = [m for m in methods if m not in colors]
     for i, m in enumerate(extra):
-        colors[m] = palette[(len(METHOD_ORDER) + i) % 10]
+        colors[m] = EXTRA_COLORS[i % len(EXTRA_COLORS)]
     return colors
 
 
@@ -129,10 +141,7 @@ def sinewave_solutions(
                 ax.set_ylabel("$x_2$")
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="outside lower center", ncols=2, fontsize=8)
-    fig.suptitle(
-        f"Sinewave inverse solutions for y* = {target[0]:g} (contour: Omega(x) = y*, "
-        "numbers: solution modes)"
-    )
+    fig.suptitle(f"Sinewave solutions for y* = {target[0]:g}\n(black: Omega(x) = y*, grey: modes)")
     _save(fig, path)
 
 
@@ -149,7 +158,7 @@ def time_to_solution(path: str | Path, summary: pd.DataFrame) -> None:
     methods = ordered(summary["method"], METHOD_ORDER)
     tasks = ordered(summary["task"], TASK_ORDER)
     colors = method_colors(methods)
-    fig, axes = _figure(1, len(panels), 1.2 + 1.1 * len(tasks) * len(panels), 4.2)
+    fig, axes = _figure(1, len(panels), 1.5 + max(3.5, 1.2 * len(tasks)) * len(panels), 4.8)
     width = 0.8 / len(methods)
     for ax, (scenario, column, title) in zip(axes[0], panels, strict=True):
         rows = summary if scenario is None else summary[summary["scenario"] == scenario]
@@ -165,8 +174,8 @@ def time_to_solution(path: str | Path, summary: pd.DataFrame) -> None:
         ax.set_title(title)
         ax.grid(axis="y", which="both", alpha=0.3)
     handles, labels = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside right upper", fontsize=8)
-    fig.suptitle("Time to solution (latent sampling + posterior sampling + localization)")
+    fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(methods)), fontsize=8)
+    fig.suptitle("Time to solution: sampling + localization per repeat")
     _save(fig, path)
 
 
@@ -242,7 +251,7 @@ def inn_training(path: str | Path, history: pd.DataFrame, task_name: str) -> Non
     epoch = history["epoch"] if "epoch" in history else np.arange(1, len(history) + 1)
     loss_ax, lam_ax = axes[0]
     labels = {
-        "train_loss": "train: weighted loss sum_k lambda_k L_k",
+        "train_loss": "train: weighted loss $\\sum_k \\lambda_k L_k$",
         "val_loss": "validation: forward MSE of y",
     }
     for column, text in labels.items():
@@ -267,6 +276,7 @@ def inn_training(path: str | Path, history: pd.DataFrame, task_name: str) -> Non
         lam_ax.legend(fontsize=8)
     for ax in axes[0]:
         ax.grid(alpha=0.3, which="both")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _save(fig, path)
 
 
@@ -295,6 +305,9 @@ def modes_vs_ns_plot(path: str | Path, table: pd.DataFrame, n_modes: int | None 
         ax.set_xscale("log")
         ax.set_xticks(ns, [str(n) for n in ns])
         ax.minorticks_off()
+    if n_modes:
+        ax.set_ylim(-0.3, n_modes + 0.7)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("number of solutions N_s (first N_s of each repeat)")
     ax.set_ylabel("modes covered (mean ± std over repeats)")
     ax.set_title("Sinewave mode coverage vs number of solutions")

@@ -73,22 +73,22 @@ def task_label(task: str) -> str:
 
 
 def format_number(value: float, digits: int) -> str:
-    """`digits` significant digits, exponent without padding zeros: 1.6e-06 -> 1.6e-6."""
+    """`digits` significant digits, trailing zeros kept (2.60 stays distinct from 2.62), and
+    the exponent without padding: 1.6e-06 -> 1.6e-6."""
     if value is None or not math.isfinite(value):
         return MISSING
-    text = f"{value:.{digits}g}"
+    text = f"{value:#.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
-        text = f"{mantissa}e{int(exponent)}"
-    return text
+        text = f"{mantissa.rstrip('.')}e{int(exponent)}"
+    return text.rstrip(".")
 
 
 def format_cell(mean: float, std: float) -> str:
-    """The paper's cell: mean with 2 significant digits (3 below 0.1), std with 2."""
+    """A paper-style cell: the mean with 3 significant digits, the std with 2."""
     if mean is None or not math.isfinite(mean):
         return MISSING
-    digits = 3 if abs(mean) < 0.1 else 2
-    return f"{format_number(mean, digits)} ± {format_number(std, 2)}"
+    return f"{format_number(mean, 3)} ± {format_number(std, 2)}"
 
 
 def table_cells(
