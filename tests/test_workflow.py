@@ -1,0 +1,59 @@
+"""End to end: the real Snakemake workflow on a tiny config, all rules, all benchmark tasks."""
+
+import math
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+
+
+def run_snakemake(workdir: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+    cmd = [*SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "--directory", str(workdir), *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("tiny")
+    shutil.copy(ROOT / "tests/configs/tiny.yaml", workdir / "tiny.yaml")
+    proc = run_snakemake(workdir, "--cores", "2", "--configfile", str(workdir / "tiny.yaml"))
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return workdir
+
+
+@pytest.mark.slow
+def test_summary_contract_and_localization_beats_plain_inn(tiny_run):
+    summary = pd.read_csv(tiny_run / "results/tables/summary.csv")
+    assert list(summary.columns[:8]) == ["task", "method", "scenario", "n_solutions",
+                                         "resim_mse_mean", "resim_mse_std", "modes_covered",
+                                         "seconds"]
+    assert set(summary.task) == {"sinewave", "robot_arm", "ballistics"}
+    assert len(summary) == 3 * 2 * 2
+    assert summary.resim_mse_mean.map(math.isfinite).all()
+    mse = summary.set_index(["task", "scenario", "method"]).resim_mse_mean
+    for task in ("sinewave", "robot_arm", "ballistics"):
+        for scenario in ("many_targets", "single_target"):
+            assert mse[task, scenario, "ipage"] < mse[task, scenario, "inn"], (task, scenario)
+    sine = summary[(summary.task == "sinewave") & (summary.scenario == "single_target")]
+    assert sine.modes_covered.between(0, 9).all()
+    assert (tiny_run / "results/tables/summary.md").read_text().startswith("| task")
+
+
+@pytest.mark.slow
+def test_changing_a_training_parameter_reruns_training_not_simulation(tiny_run):
+    config = tiny_run / "tiny.yaml"
+    text = config.read_text().replace("epochs: 20", "epochs: 19")
+    changed = tiny_run / "changed.yaml"
+    changed.write_text(text)
+    proc = run_snakemake(tiny_run, "-n", "--configfile", str(changed), "--quiet", "rules")
+    assert proc.returncode == 0, proc.stderr
+    assert "train_inn" in proc.stdout and "localize" in proc.stdout
+    assert "simulate" not in proc.stdout and "split" not in proc.stdout
