@@ -65,7 +65,7 @@ def fit(
             loss.backward()
             nn.utils.clip_grad_norm_(model.parameters(), 10.0)
             opt.step()
-            total, batches = total + float(loss), batches + 1
+            total, batches = total + float(loss.detach()), batches + 1
         sched.step()
         model.eval()
         with torch.no_grad():
