@@ -43,10 +43,11 @@ def localize(
     lr is in units of the box width (x is optimised in box-normalised coordinates).
     Stops early once every row's surrogate loss is below `tol`.
     """
-    lo = torch.as_tensor(lower, dtype=torch.float32)
-    width = torch.as_tensor(upper - lower, dtype=torch.float32)
-    y_star = torch.as_tensor(targets, dtype=torch.float32)
-    u = ((torch.as_tensor(x0, dtype=torch.float32) - lo) / width).requires_grad_(True)
+    device = next(surrogate.parameters(), torch.empty(0)).device  # the surrogate's device
+    lo = torch.as_tensor(lower, dtype=torch.float32, device=device)
+    width = torch.as_tensor(upper - lower, dtype=torch.float32, device=device)
+    y_star = torch.as_tensor(targets, dtype=torch.float32, device=device)
+    u = ((torch.as_tensor(x0, dtype=torch.float32, device=device) - lo) / width).requires_grad_()
     surrogate.requires_grad_(False)
     opt = torch.optim.Adam([u], lr=lr)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=10)
@@ -74,8 +75,9 @@ def localize(
             log(f"localize step {taken}/{steps}: mean surrogate loss {float(fit.mean()):.3e}")
     with torch.no_grad():
         fit, _ = row_loss()
-    x = (lo + u.detach() * width).numpy().astype(np.float64)
-    return LocalizationResult(x=x, surrogate_loss=fit.numpy().astype(np.float64), steps=taken)
+    x = (lo + u.detach() * width).cpu().numpy().astype(np.float64)
+    loss = fit.cpu().numpy().astype(np.float64)
+    return LocalizationResult(x=x, surrogate_loss=loss, steps=taken)
 
 
 def best_per_group(losses: np.ndarray, n_groups: int, keep: int) -> np.ndarray:

@@ -22,6 +22,14 @@ INN_METHODS: dict[str, INNMethod] = {
 }
 
 # Baselines trained by their own rules (ipage/models/<name>.py); each produces solutions directly.
-BASELINE_METHODS: tuple[str, ...] = ()
+BASELINE_METHODS: tuple[str, ...] = ("mdn", "cinn", "cvae", "na")
+
+
+def trained_model(method: str) -> str:
+    """Name of the trained model behind a method (results/{task}/models/<name>_provenance.json):
+    the INN for every iPage variant, the forward MLP surrogate for neural-adjoint."""
+    if method in INN_METHODS:
+        return "inn"
+    return {"na": "mlp"}.get(method, method)
 
 SCENARIOS = ("many_targets", "single_target")

@@ -2,7 +2,7 @@ import sys
 
 from ipage import config as ipage_config
 from ipage.errors import IpageError
-from ipage.methods import INN_METHODS, SCENARIOS
+from ipage.methods import INN_METHODS, SCENARIOS, trained_model
 from ipage.tasks import TASKS
 
 try:
@@ -38,3 +38,8 @@ def single_target(wildcards):
 
 def task_options(wildcards):
     return config["task_options"].get(wildcards.task, {})
+
+
+def model_provenance(wildcards):
+    """Provenance JSON of the model behind a method: evaluate reads its train_seconds."""
+    return f"results/{wildcards.task}/models/{trained_model(wildcards.method)}_provenance.json"

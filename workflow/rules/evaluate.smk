@@ -21,6 +21,7 @@ rule evaluate:
             "results/{{task}}/{{method}}/{scenario}/solutions.npz", scenario=SCENARIOS
         ),
         resim=expand("results/{{task}}/{{method}}/{scenario}/resim.npz", scenario=SCENARIOS),
+        provenance=model_provenance,
     output:
         "results/{task}/{method}/metrics.csv",
     log:

@@ -1,5 +1,6 @@
 """Rule evaluate: one metrics row per scenario for a (task, method)."""
 
+import json
 import numpy as np
 import pandas as pd
 
@@ -11,6 +12,8 @@ from ipage.workflow_io import run
 def main(smk, log):
     w, ev = smk.wildcards, smk.params.evaluation
     task = get_task(w.task, **smk.params.options)
+    with open(smk.input.provenance) as f:  # the trained model behind the method
+        train_seconds = float(json.load(f)["train_seconds"])
     rows = []
     for scenario, sol_path, resim_path in zip(
         smk.params.scenarios, smk.input.solutions, smk.input.resim, strict=True
@@ -35,6 +38,7 @@ def main(smk, log):
                 "resim_mse_std": float(mse.std(ddof=1)) if len(mse) > 1 else 0.0,
                 "modes_covered": modes,
                 "seconds": float(np.mean(seconds)),
+                "train_seconds": train_seconds,
             }
         )
         log(

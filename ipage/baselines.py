@@ -1,0 +1,135 @@
+"""The baselines of the paper's tables, each trained by its own objective with the generic
+`fit` loop: MDN, cINN and cVAE sample p(x|y) directly; the forward MLP is the surrogate of
+the neural-adjoint search (ipage.na).
+
+Fair comparison (paper: "roughly the same number of model parameters"): a config section's
+`hidden: null` picks the hidden width whose parameter count is closest to the task's INN.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from ipage.data import Split
+from ipage.models.cinn import CINN
+from ipage.models.cvae import CVAE
+from ipage.models.inn import INN
+from ipage.models.mdn import MDN
+from ipage.models.mlp import ForwardMLP
+from ipage.models.normalize import count_parameters
+from ipage.train import fit
+
+Log = Callable[[str], None]
+
+GENERATIVE = ("mdn", "cinn", "cvae")  # sample x ~ p(x|y) directly
+MODELS = (*GENERATIVE, "mlp")  # mlp: the neural-adjoint forward surrogate
+TRAIN_KEYS = ("epochs", "batch_size", "lr", "lr_final_ratio", "weight_decay")
+PARAMETER_TOLERANCE = 0.2  # +-20 % of the INN's parameter count
+
+
+def build(
+    name: str, x_train: np.ndarray, y_train: np.ndarray, hidden: int, s: dict, seed: int = 0
+) -> nn.Module:
+    """The named baseline with hidden width `hidden` and the rest of its config section `s`."""
+    layers = s["layers"]
+    if name == "mdn":
+        return MDN(x_train, y_train, s["components"], hidden, layers)
+    if name == "cinn":
+        return CINN(x_train, y_train, s["blocks"], hidden, layers, s["clamp"], seed)
+    if name == "cvae":
+        z_dim = s["z_dim"] or x_train.shape[1]
+        return CVAE(x_train, y_train, z_dim, hidden, layers, s["kl_weight"])
+    if name == "mlp":
+        return ForwardMLP(x_train, y_train, hidden, layers)
+    raise ValueError(f"unknown baseline model {name!r}; allowed: {', '.join(MODELS)}")
+
+
+def inn_parameter_count(split: Split, inn: dict, dims: tuple[int, int]) -> int:
+    """Parameters of the task's INN as configured (the count the baselines are matched to)."""
+    z_dim, dim_total = dims
+    model = INN(
+        split.x_train[:2], split.y_train[:2], z_dim, dim_total, inn["blocks"], inn["hidden"],
+        inn["layers"], inn["clamp"],
+    )  # fmt: skip
+    return count_parameters(model)
+
+
+def match_hidden(name: str, x_train: np.ndarray, y_train: np.ndarray, s: dict, target: int) -> int:
+    """The hidden width whose parameter count is closest to `target` (counts grow with width)."""
+
+    def count(h: int) -> int:
+        return count_parameters(build(name, x_train[:2], y_train[:2], h, s))
+
+    lo, hi = 1, 2
+    while count(hi) < target and hi < 2**16:
+        lo, hi = hi, 2 * hi
+    while hi - lo > 1:  # count(lo) < target <= count(hi)
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if count(mid) < target else (lo, mid)
+    return min((lo, hi), key=lambda h: abs(count(h) - target))
+
+
+@dataclass
+class TrainedBaseline:
+    model: nn.Module  # best-validation parameters, eval mode, on the training device
+    history: list[dict]
+    seconds: float  # the training loop's wall time
+    hidden: int
+    parameters: int
+
+
+def train_baseline(
+    name: str,
+    split: Split,
+    s: dict,
+    seed: int,
+    device: torch.device,
+    target_parameters: int | None = None,
+    log: Log = print,
+) -> TrainedBaseline:
+    """Train the named baseline on its own objective; keep the best-validation state.
+
+    s is the model's config section; s["hidden"] None means match `target_parameters`.
+    """
+    hidden = s["hidden"]
+    if hidden is None:
+        if target_parameters is None:
+            raise ValueError(f"{name}: hidden is null but no parameter count to match was given")
+        hidden = match_hidden(name, split.x_train, split.y_train, s, target_parameters)
+    torch.manual_seed(seed)
+    model = build(name, split.x_train, split.y_train, hidden, s, seed).to(device)
+    n_params = count_parameters(model)
+    log(f"{name}: hidden {hidden}, layers {s['layers']}, {n_params} parameters")
+    x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)
+    y_val = torch.as_tensor(split.y_val, dtype=torch.float32, device=device)
+
+    def val_loss() -> float:  # a stochastic objective (cVAE) sees the same noise each epoch
+        with torch.random.fork_rng(devices=[device] if device.type == "cuda" else []):
+            torch.manual_seed(seed)
+            return float(model.val_metric(x_val, y_val))
+
+    result = fit(
+        model,
+        lambda xb, yb, epoch: model.loss(xb, yb),
+        val_loss,
+        split.x_train,
+        split.y_train,
+        s["epochs"],
+        s["batch_size"],
+        s["lr"],
+        seed,
+        device,
+        s["lr_final_ratio"],
+        s["weight_decay"],
+        log,
+    )
+    best = copy.deepcopy(model)
+    best.load_state_dict(result.best_state)
+    best.eval()
+    return TrainedBaseline(best, result.history, result.seconds, hidden, n_params)

@@ -1,0 +1,151 @@
+# Baselines of the paper's tables, each trained by its own rule and objective: MDN, cINN and
+# cVAE sample p(x|y) directly; NA searches a forward MLP surrogate from random prior starts.
+# Their solutions.npz has the INN methods' format, so resimulate/evaluate/summarize apply.
+
+GENERATIVE_BASELINES = ["mdn", "cinn", "cvae"]
+
+
+def _baseline_train_params(section):
+    return dict(
+        settings=settings(section),
+        inn=settings("inn"),
+        dims=lambda w: ipage_config.inn_dims(config, w.task),
+        device=config["device"],
+        seed=config["seed"],
+    )
+
+
+rule train_mdn:
+    """Mixture density network p(x|y): Gaussian mixture NLL."""
+    input:
+        "results/{task}/data/split.npz",
+    output:
+        model="results/{task}/models/mdn.pt",
+        history="results/{task}/models/mdn_history.csv",
+        provenance="results/{task}/models/mdn_provenance.json",
+    log:
+        "logs/{task}/train_mdn.log",
+    benchmark:
+        "results/{task}/benchmarks/train_mdn.tsv"
+    threads: 1
+    resources:
+        gpu=config["gpu"],
+    params:
+        model="mdn",
+        **_baseline_train_params("mdn"),
+    script:
+        "../scripts/train_baseline.py"
+
+
+rule train_cinn:
+    """Conditional INN x <-> z given y: maximum likelihood with the log-determinant."""
+    input:
+        "results/{task}/data/split.npz",
+    output:
+        model="results/{task}/models/cinn.pt",
+        history="results/{task}/models/cinn_history.csv",
+        provenance="results/{task}/models/cinn_provenance.json",
+    log:
+        "logs/{task}/train_cinn.log",
+    benchmark:
+        "results/{task}/benchmarks/train_cinn.tsv"
+    threads: 1
+    resources:
+        gpu=config["gpu"],
+    params:
+        model="cinn",
+        **_baseline_train_params("cinn"),
+    script:
+        "../scripts/train_baseline.py"
+
+
+rule train_cvae:
+    """Conditional VAE: ELBO with a KL weight."""
+    input:
+        "results/{task}/data/split.npz",
+    output:
+        model="results/{task}/models/cvae.pt",
+        history="results/{task}/models/cvae_history.csv",
+        provenance="results/{task}/models/cvae_provenance.json",
+    log:
+        "logs/{task}/train_cvae.log",
+    benchmark:
+        "results/{task}/benchmarks/train_cvae.tsv"
+    threads: 1
+    resources:
+        gpu=config["gpu"],
+    params:
+        model="cvae",
+        **_baseline_train_params("cvae"),
+    script:
+        "../scripts/train_baseline.py"
+
+
+rule train_surrogate:
+    """Forward MLP y = f(x) for the neural-adjoint search (best-validation checkpoint)."""
+    input:
+        "results/{task}/data/split.npz",
+    output:
+        model="results/{task}/models/mlp.pt",
+        history="results/{task}/models/mlp_history.csv",
+        provenance="results/{task}/models/mlp_provenance.json",
+    log:
+        "logs/{task}/train_surrogate.log",
+    benchmark:
+        "results/{task}/benchmarks/train_surrogate.tsv"
+    threads: 1
+    resources:
+        gpu=config["gpu"],
+    params:
+        model="mlp",
+        **_baseline_train_params("na_surrogate"),
+    script:
+        "../scripts/train_baseline.py"
+
+
+rule sample_baseline:
+    """Posterior draws x ~ p(x|y) of a generative baseline for every repeat (timed)."""
+    input:
+        split="results/{task}/data/split.npz",
+        model="results/{task}/models/{generative}.pt",
+    output:
+        "results/{task}/{generative}/{scenario}/solutions.npz",
+    log:
+        "logs/{task}/{generative}/{scenario}/sample_baseline.log",
+    benchmark:
+        "results/{task}/benchmarks/{generative}_{scenario}_sample_baseline.tsv"
+    wildcard_constraints:
+        generative="|".join(GENERATIVE_BASELINES),
+    threads: 1
+    params:
+        evaluation=settings("evaluation"),
+        target=single_target,
+        device=config["device"],
+        seed=config["seed"],
+    script:
+        "../scripts/sample_baseline.py"
+
+
+rule neural_adjoint:
+    """NA: random prior starts, Adam through the frozen MLP with the boundary loss, best kept."""
+    input:
+        split="results/{task}/data/split.npz",
+        surrogate="results/{task}/models/mlp.pt",
+    output:
+        "results/{task}/na/{scenario}/solutions.npz",
+    log:
+        "logs/{task}/na/{scenario}/neural_adjoint.log",
+    benchmark:
+        "results/{task}/benchmarks/na_{scenario}_neural_adjoint.tsv"
+    threads: 1
+    resources:
+        gpu=config["gpu"],
+    params:
+        na=settings("na"),
+        evaluation=settings("evaluation"),
+        target=single_target,
+        options=task_options,
+        device=config["device"],
+        seed=config["seed"],
+    script:
+        "../scripts/neural_adjoint.py"

@@ -1,0 +1,44 @@
+"""Rule sample_baseline: posterior draws of MDN / cINN / cVAE for every repeat (timed)."""
+
+import time
+
+import numpy as np
+import torch
+
+from ipage.data import Split, save_npz_atomic
+from ipage.device import select_device, set_threads
+from ipage.models.serialize import load_model
+from ipage.scenarios import scenario_seed, scenario_targets
+from ipage.workflow_io import run
+
+
+def main(smk, log):
+    set_threads(smk.threads)
+    device = select_device(smk.params.device)
+    w, ev = smk.wildcards, smk.params.evaluation
+    model = load_model(smk.input.model, device)
+    targets = scenario_targets(
+        Split.load(smk.input.split), w.scenario, np.asarray(smk.params.target), ev["n_solutions"]
+    )
+    xs, seconds = [], []
+    for repeat in range(ev["repeats"]):
+        rng = scenario_seed(smk.params.seed, w.scenario, repeat)
+        gen = torch.Generator(device=device).manual_seed(int(rng.integers(2**63 - 1)))
+        start = time.perf_counter()
+        with torch.no_grad():
+            y = torch.as_tensor(targets, dtype=torch.float32, device=device)
+            x = model.sample_x(y, gen).cpu().numpy().astype(np.float64)
+        seconds.append(time.perf_counter() - start)
+        xs.append(x)
+        log(f"repeat {repeat + 1}/{ev['repeats']}: {len(x)} {w.generative} samples, "
+            f"{seconds[-1]:.3f} s")  # fmt: skip
+    save_npz_atomic(
+        smk.output[0],
+        x=np.stack(xs),
+        targets=targets,
+        surrogate_loss=np.full((len(xs), len(targets)), np.nan),
+        seconds=np.array(seconds),
+    )
+
+
+run(snakemake, main)  # noqa: F821

@@ -1,0 +1,52 @@
+"""Rules train_mdn / train_cinn / train_cvae / train_surrogate: a baseline on its own
+objective, width matched to the task's INN parameter count unless the config fixes it."""
+
+import time
+
+import pandas as pd
+
+from ipage.baselines import PARAMETER_TOLERANCE, inn_parameter_count, train_baseline
+from ipage.data import Split
+from ipage.device import select_device, set_threads
+from ipage.models.serialize import save_model
+from ipage.workflow_io import run, write_provenance
+
+
+def main(smk, log):
+    start = time.perf_counter()
+    set_threads(smk.threads)
+    device = select_device(smk.params.device)
+    name, s = smk.params.model, smk.params.settings
+    log(f"training {name} on {device} ({smk.threads} thread(s))")
+    split = Split.load(smk.input[0])
+    inn_params = inn_parameter_count(split, smk.params.inn, smk.params.dims)
+    trained = train_baseline(name, split, s, smk.params.seed, device, inn_params, log)
+    ratio = trained.parameters / inn_params
+    log(
+        f"{trained.parameters} parameters (INN {inn_params}, ratio {ratio:.3f}), "
+        f"trained in {trained.seconds:.1f} s"
+    )
+    if abs(ratio - 1) > PARAMETER_TOLERANCE:
+        log(f"warning: parameter count off the INN's by more than {PARAMETER_TOLERANCE:.0%}")
+    save_model(trained.model.cpu(), smk.output.model)
+    pd.DataFrame(trained.history).to_csv(smk.output.history, index=False)
+    write_provenance(
+        smk.output.provenance,
+        smk.config,
+        {"seed": smk.params.seed},
+        time.perf_counter() - start,
+        {
+            "model": name,
+            "device": str(device),
+            "hidden": trained.hidden,
+            "layers": s["layers"],
+            "parameters": trained.parameters,
+            "inn_parameters": inn_params,
+            "parameter_ratio": round(ratio, 4),
+            "best_val_loss": min(row["val_loss"] for row in trained.history),
+            "train_seconds": round(trained.seconds, 3),
+        },
+    )
+
+
+run(snakemake, main)  # noqa: F821
