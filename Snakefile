@@ -1,5 +1,17 @@
 # iPage inverse design workflow: see README.md. The rules live in workflow/rules/.
-configfile: "config/config.yaml"
+import os
+import sys
+
+# config/config.yaml only when no --configfile is given: a user's config file then stands
+# alone (schema defaults fill the gaps) instead of being merged over the default one.
+if not workflow.overwrite_configfiles:
+    if not os.path.exists("config/config.yaml"):
+        sys.exit(
+            f"error: no configuration: config/config.yaml is not in {os.getcwd()}; "
+            "pass --configfile <file>.yaml (examples: config/*.yaml in the repository)"
+        )
+
+    configfile: "config/config.yaml"
 
 
 report: "workflow/report/workflow.rst"

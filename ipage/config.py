@@ -57,10 +57,17 @@ def validate(config: dict) -> dict:
     if errors:
         raise IpageError(_schema_message(jsonschema.exceptions.best_match(errors)))
     config = _with_defaults(config, schema)
+    tabular = config.get("tabular", {})
+    for name in tabular:
+        require(
+            name not in TASKS,
+            f"config 'tabular': {name!r} is a built-in task name; allowed: any other name",
+        )
     for task in config["tasks"]:
         require(
-            task in TASKS,
-            f"config 'tasks': unknown task {task!r}; allowed: {', '.join(sorted(TASKS))}",
+            task in TASKS or task in tabular,
+            f"config 'tasks': unknown task {task!r}; allowed: "
+            f"{', '.join(sorted([*TASKS, *tabular]))} (or a name defined under 'tabular')",
         )
     methods = known_methods()
     for method in config["methods"]:
@@ -70,7 +77,9 @@ def validate(config: dict) -> dict:
         )
     for task in config["tasks"]:
         target = config["targets"].get(task)
-        if target is not None:
+        if task in tabular:
+            _check_tabular(config, task)
+        elif target is not None:
             y_dim = make_task(config, task).y_dim
             require(
                 len(target) == y_dim,
@@ -80,11 +89,62 @@ def validate(config: dict) -> dict:
     n_test = round(config["dataset"]["n_samples"] * config["dataset"]["test_fraction"])
     n_solutions = config["evaluation"]["n_solutions"]
     require(
-        n_solutions <= n_test,
+        n_solutions <= n_test or all(task in tabular for task in config["tasks"]),
         f"config 'evaluation.n_solutions': {n_solutions} exceeds "
         f"the {n_test} held-out test targets (dataset.n_samples * dataset.test_fraction)",
     )
     return config
+
+
+# A tabular task needs at least this many training rows (besides validation and test rows).
+MIN_TRAIN_ROWS = 10
+
+
+def _split_sizes(n: int, val_fraction: float, test_fraction: float) -> tuple[int, int, int]:
+    n_val, n_test = int(round(val_fraction * n)), int(round(test_fraction * n))
+    return n - n_val - n_test, n_val, n_test
+
+
+def _check_tabular(config: dict, task: str) -> None:
+    """Load a tabular task's data (every data error surfaces here) and check it is enough."""
+    t = make_task(config, task)
+    if config["targets"].get(task) is not None:
+        t.encode_target(config["targets"][task], f"config 'targets.{task}'")
+    ds, ev = section(config, task, "dataset"), section(config, task, "evaluation")
+    fractions = (ds["val_fraction"], ds["test_fraction"])
+    n, k = len(t.raw_x), ev["n_solutions"]
+
+    def enough(rows: int) -> bool:
+        n_train, n_val, n_test = _split_sizes(rows, *fractions)
+        return n_train >= MIN_TRAIN_ROWS and n_val >= 1 and n_test >= k
+
+    if not enough(n):
+        need = next((m for m in range(n, 10**7) if enough(m)), None)
+        raise IpageError(
+            f"config 'tabular.{task}': {n} usable rows are too few; training needs "
+            f"{MIN_TRAIN_ROWS}+ training rows, 1+ validation row and evaluation.n_solutions = {k} "
+            f"held-out test rows at dataset.test_fraction = {fractions[1]}, i.e. at least "
+            f"{need} rows"
+        )
+
+
+def task_options(config: dict, task: str) -> dict:
+    """Keyword options for get_task: task_options.<task>, or the tabular spec and seed."""
+    if task in config.get("tabular", {}):
+        return {"tabular": config["tabular"][task], "seed": config["seed"]}
+    return config.get("task_options", {}).get(task, {})
+
+
+def warnings(config: dict) -> list[str]:
+    """Non-fatal findings about a valid config (printed as 'warning: ...' lines)."""
+    out = []
+    for task in config["tasks"]:
+        if task in config.get("tabular", {}):
+            t = make_task(config, task)
+            raw = config["targets"].get(task)
+            raw = t.raw_target if raw is None else np.asarray(raw, float)
+            out += [f"tabular.{task}: {w}" for w in t.warnings + t.target_warnings(raw)]
+    return out
 
 
 def _with_defaults(config: dict, schema: dict) -> dict:
@@ -113,12 +173,15 @@ def section(config: dict, task: str, name: str) -> dict[str, Any]:
 
 
 def make_task(config: dict, task: str):
-    return get_task(task, **config.get("task_options", {}).get(task, {}))
+    return get_task(task, **task_options(config, task))
 
 
 def target(config: dict, task: str) -> np.ndarray:
-    """The single-target scenario's y*: the config's override or the task's paper default."""
+    """The single-target scenario's y*: the config's override or the task's paper default
+    (learning coordinates: a tabular task's y* is given in data units and transformed)."""
     value = config["targets"].get(task)
+    if value is not None and task in config.get("tabular", {}):
+        return make_task(config, task).encode_target(value, f"config 'targets.{task}'")
     return np.asarray(value, float) if value is not None else make_task(config, task).default_target
 
 

@@ -122,7 +122,7 @@ def _numeric(
             what = (
                 f"non-numeric value {raw.iloc[first]!r}"
                 if non_numeric.iloc[first]
-                else f"value {values.iloc[first]!r}"
+                else f"value {float(values.iloc[first])!r}"
             )
             if nonfinite == "fail":
                 raise IpageError(

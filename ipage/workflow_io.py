@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ipage import __version__
+from ipage.atomic import write_text_atomic
 from ipage.errors import IpageError
 
 Log = Callable[[str], None]
@@ -86,4 +87,4 @@ def write_provenance(
         "libraries": versions,
         **(extra or {}),
     }
-    Path(path).write_text(json.dumps(record, indent=2) + "\n")
+    write_text_atomic(path, json.dumps(record, indent=2) + "\n")

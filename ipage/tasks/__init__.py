@@ -19,7 +19,12 @@ TASKS: dict[str, type[Task]] = {
 
 
 def get_task(name: str, **options) -> Task:
-    """Instantiate a registered task; `options` are task-specific settings from the config."""
+    """Instantiate a registered task; `options` are task-specific settings from the config
+    (ipage.config.task_options: {"tabular": spec, "seed": seed} for a tabular task)."""
+    if "tabular" in options:  # a task defined under the config's `tabular:` key
+        from ipage.tasks.tabular import Tabular
+
+        return Tabular(name, options["tabular"], options.get("seed", 0))
     if name not in TASKS:
         raise ValueError(f"unknown task {name!r}; allowed: {', '.join(sorted(TASKS))}")
     return TASKS[name](**options)

@@ -91,7 +91,7 @@ class ColumnTransform:
             bad = int(np.sum(values <= 0))
             require(
                 bad == 0,
-                f"{_key(name, 'transforms')}.{column}: {kind} needs positive values but column "
+                f"{_key(name, f'transforms.{column}')}: {kind} needs positive values but column "
                 f"{column!r} has {bad} value(s) <= 0 (min {values.min():.4g}); "
                 "allowed: none, standardize for such columns",
             )
@@ -99,7 +99,7 @@ class ColumnTransform:
             self.mean, self.std = float(values.mean()), float(values.std())
             require(
                 self.std > 0,
-                f"{_key(name, 'transforms')}.{column}: standardize needs a non-constant column "
+                f"{_key(name, f'transforms.{column}')}: standardize needs a non-constant column "
                 f"but {column!r} is constant ({self.mean:.6g})",
             )
 
@@ -189,13 +189,13 @@ class Tabular(Task):
                 lo, hi = (float(v) for v in bounds[col])
                 require(
                     lo < hi,
-                    f"{_key(self.name, 'bounds')}.{col}: [{lo:g}, {hi:g}] has min >= max; "
+                    f"{_key(self.name, f'bounds.{col}')}: [{lo:g}, {hi:g}] has min >= max; "
                     "allowed: [min, max] with min < max",
                 )
                 if self.x_transforms[j].kind in ("log", "log10"):
                     require(
                         lo > 0,
-                        f"{_key(self.name, 'bounds')}.{col}: min {lo:g} must be > 0 "
+                        f"{_key(self.name, f'bounds.{col}')}: min {lo:g} must be > 0 "
                         f"for the {self.x_transforms[j].kind} transform",
                     )
             else:

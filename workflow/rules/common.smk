@@ -10,15 +10,19 @@ try:
 except IpageError as error:
     sys.exit(f"error: {error}")
 config.update(_validated)
+for _line in ipage_config.warnings(config):
+    print(f"warning: {_line}", file=sys.stderr)
 
 TASK_NAMES = config["tasks"]
 METHODS = config["methods"]
 # Tasks whose dataset the generic `simulate` rule makes; expensive simulators have own rules.
 CHEAP_TASKS = [name for name, cls in TASKS.items() if not cls.expensive]
+# Tasks defined under the config's `tabular:` key: their dataset is the user's file.
+TABULAR_TASKS = list(config["tabular"])
 
 
 wildcard_constraints:
-    task="|".join(TASKS),
+    task="|".join([*TASKS, *TABULAR_TASKS]),
     scenario="|".join(SCENARIOS),
     inn_method="|".join(INN_METHODS),
 
@@ -37,7 +41,7 @@ def single_target(wildcards):
 
 
 def task_options(wildcards):
-    return config["task_options"].get(wildcards.task, {})
+    return ipage_config.task_options(config, wildcards.task)
 
 
 def model_provenance(wildcards):

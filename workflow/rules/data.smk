@@ -2,6 +2,7 @@ rule simulate:
     """Draw dataset.n_samples designs from the task prior and run the true simulator."""
     output:
         "results/{task}/data/samples.npz",
+        provenance="results/{task}/data/samples_provenance.json",
     log:
         "logs/{task}/simulate.log",
     benchmark:

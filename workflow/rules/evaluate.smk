@@ -2,6 +2,7 @@ rule resimulate:
     """Run the true simulator on every solution of every repeat."""
     input:
         "results/{task}/{method}/{scenario}/solutions.npz",
+        split="results/{task}/data/split.npz",
     output:
         "results/{task}/{method}/{scenario}/resim.npz",
     log:
@@ -24,6 +25,7 @@ rule evaluate:
         provenance=model_provenance,
     output:
         "results/{task}/{method}/metrics.csv",
+        provenance="results/{task}/{method}/metrics_provenance.json",
     log:
         "logs/{task}/{method}/evaluate.log",
     params:
@@ -43,6 +45,7 @@ rule summarize:
         csv="results/tables/summary.csv",
         md="results/tables/summary.md",
     log:
+        provenance="results/tables/summary_provenance.json",
         "logs/summarize.log",
     script:
         "../scripts/summarize.py"

@@ -26,6 +26,7 @@ rule localize:
         surrogate="results/{task}/models/inn_surrogate.pt",
     output:
         "results/{task}/{inn_method}/{scenario}/solutions.npz",
+        provenance="results/{task}/{inn_method}/{scenario}/solutions_provenance.json",
     log:
         "logs/{task}/{inn_method}/{scenario}/localize.log",
     benchmark:

@@ -1,15 +1,31 @@
 """Rule evaluate: one metrics row per scenario for a (task, method)."""
 
 import json
+import time
+
 import numpy as np
 import pandas as pd
+from scipy.spatial.distance import pdist
 
+from ipage.atomic import atomic_output
 from ipage.metrics import modes_covered
 from ipage.tasks import get_task
-from ipage.workflow_io import run
+from ipage.workflow_io import run, write_provenance
+
+NOT_RESIMULATED = (
+    "not re-simulated (no simulator): surrogate prediction and distance to the nearest "
+    "training point only"
+)
+
+
+def diversity(task, x: np.ndarray) -> float:
+    """Mean pairwise distance between one repeat's solutions, in box units (0 = all equal)."""
+    u = (x - task.lower) / (task.upper - task.lower)
+    return float(pdist(u).mean()) if len(u) > 1 else 0.0
 
 
 def main(smk, log):
+    start = time.perf_counter()
     w, ev = smk.wildcards, smk.params.evaluation
     task = get_task(w.task, **smk.params.options)
     with open(smk.input.provenance) as f:  # the trained model behind the method
@@ -20,9 +36,18 @@ def main(smk, log):
     ):
         with np.load(sol_path) as sol, np.load(resim_path) as res:
             x, targets, seconds, y = sol["x"], sol["targets"], sol["seconds"], res["y"]
+            simulated = bool(res["simulated"]) if "simulated" in res else True
+            nearest = res["nearest_train_distance"] if "nearest_train_distance" in res else None
+            sur = sol["surrogate_loss"] if "surrogate_loss" in sol else None
         mse = np.mean(np.sum((y - targets[None]) ** 2, axis=2), axis=1)  # one per repeat
         modes = ""
-        if scenario == "single_target" and task.x_dim == 2 and task.y_dim == 1:
+        if (
+            scenario == "single_target"
+            and task.x_dim == 2
+            and task.y_dim == 1
+            and simulated
+            and getattr(task, "simulator_ref", None) is None  # built-in tasks only
+        ):
             hits = [
                 modes_covered(task, xr, np.asarray(smk.params.target), ev["mode_tolerance"])[0]
                 for xr in x
@@ -34,18 +59,43 @@ def main(smk, log):
                 "method": w.method,
                 "scenario": scenario,
                 "n_solutions": x.shape[1],
-                "resim_mse_mean": float(mse.mean()),
-                "resim_mse_std": float(mse.std(ddof=1)) if len(mse) > 1 else 0.0,
+                "resim_mse_mean": float(mse.mean()) if simulated else np.nan,
+                "resim_mse_std": (float(mse.std(ddof=1)) if len(mse) > 1 else 0.0)
+                if simulated
+                else np.nan,
                 "modes_covered": modes,
                 "seconds": float(np.mean(seconds)),
                 "train_seconds": train_seconds,
+                "resimulated": simulated,
+                "surrogate_mse_mean": float(np.mean(sur)) if sur is not None else np.nan,
+                "nearest_train_dist_median": float(np.median(nearest))
+                if nearest is not None
+                else np.nan,
+                "diversity": float(np.mean([diversity(task, xr) for xr in x])),
+                "note": "" if simulated else NOT_RESIMULATED,
             }
         )
+        r = rows[-1]
+        if simulated:
+            log(
+                f"{w.task}/{w.method}/{scenario}: re-sim MSE {mse.mean():.3e} +- "
+                f"{r['resim_mse_std']:.1e} over {len(mse)} repeats, modes {modes}"
+            )
+        else:
+            log(f"{w.task}/{w.method}/{scenario}: {NOT_RESIMULATED}")
         log(
-            f"{w.task}/{w.method}/{scenario}: re-sim MSE {mse.mean():.3e} +- "
-            f"{rows[-1]['resim_mse_std']:.1e} over {len(mse)} repeats, modes {modes}"
+            f"{w.task}/{w.method}/{scenario}: surrogate MSE {r['surrogate_mse_mean']:.3e}, "
+            f"median distance to the nearest training design {r['nearest_train_dist_median']:.3g}"
+            f", diversity (mean pairwise distance) {r['diversity']:.3g} (box units)"
         )
-    pd.DataFrame(rows).to_csv(smk.output[0], index=False)
+    with atomic_output(smk.output[0]) as tmp:
+        pd.DataFrame(rows).to_csv(tmp, index=False)
+    write_provenance(
+        smk.output.provenance,
+        smk.config,
+        {"seed": smk.config.get("seed")},
+        time.perf_counter() - start,
+    )
 
 
 run(snakemake, main)  # noqa: F821

@@ -12,10 +12,11 @@ from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
 from ipage.models.serialize import load_model
 from ipage.tasks import get_task
-from ipage.workflow_io import run
+from ipage.workflow_io import run, write_provenance
 
 
 def main(smk, log):
+    t_start = time.perf_counter()
     set_threads(smk.threads)
     device = select_device(smk.params.device)
     w, loc = smk.wildcards, smk.params.localization
@@ -63,12 +64,25 @@ def main(smk, log):
             f"repeat {repeat + 1}/{len(z_all)}: {len(x)} solutions, median surrogate loss "
             f"{np.median(loss):.2e}, {seconds[-1]:.2f} s"
         )
+    with torch.no_grad():  # the surrogate's prediction for every kept solution
+        predicted = [
+            surrogate(torch.as_tensor(x, dtype=torch.float32, device=device)).cpu().numpy()
+            for x in xs
+        ]
     save_npz_atomic(
         smk.output[0],
         x=np.stack(xs),
         targets=targets,
         surrogate_loss=np.stack(losses),
+        surrogate_y=np.stack(predicted).astype(np.float64),
         seconds=np.array(seconds),
+    )
+    write_provenance(
+        smk.output.provenance,
+        smk.config,
+        {"seed": smk.config.get("seed")},
+        time.perf_counter() - t_start,
+        {"device": str(device)},
     )
 
 

@@ -1,20 +1,55 @@
-"""Rule resimulate: the true forward model on every solution."""
+"""Rule resimulate: the true forward model on every solution, and every solution's distance
+to the nearest training design (box-normalised). A task without a simulator (a tabular task
+with no `simulator`) is not re-simulated: y is all-NaN and `simulated` is False."""
+
+import time
 
 import numpy as np
+from scipy.spatial import cKDTree
 
-from ipage.data import save_npz_atomic
+from ipage.data import Split, save_npz_atomic
 from ipage.tasks import get_task
 from ipage.workflow_io import run
+
+# A simulator of the user's is called in this many chunks, with a progress line for each.
+PROGRESS_CHUNKS = 10
 
 
 def main(smk, log):
     task = get_task(smk.wildcards.task, **smk.params.options)
+    if hasattr(task, "n_workers"):  # FEM: one worker process per thread of the rule
+        task.n_workers = max(task.n_workers, int(smk.threads))
     with np.load(smk.input[0]) as f:
         x = f["x"]
     repeats, n, x_dim = x.shape
-    log(f"re-simulating {repeats} x {n} solutions with the true {task.name} simulator")
-    y = task.forward(x.reshape(-1, x_dim)).reshape(repeats, n, -1)
-    save_npz_atomic(smk.output[0], y=y)
+    flat = x.reshape(-1, x_dim)
+    width = task.upper - task.lower
+    train = (Split.load(smk.input.split).x_train - task.lower) / width
+    nearest, _ = cKDTree(train).query((flat - task.lower) / width)
+    simulated = getattr(task, "simulated", True)
+    if not simulated:
+        log(f"{task.name} has no simulator: {repeats} x {n} solutions are NOT re-simulated")
+        y = np.full((len(flat), task.y_dim), np.nan)
+    elif getattr(task, "simulator_ref", None) is not None:  # the user's simulator: progress
+        log(f"re-simulating {repeats} x {n} solutions with {task.simulator_ref!r}")
+        start, parts = time.perf_counter(), []
+        for i, chunk in enumerate(np.array_split(flat, min(PROGRESS_CHUNKS, len(flat)))):
+            parts.append(task.forward(chunk))
+            log(
+                f"chunk {i + 1}: {sum(map(len, parts))}/{len(flat)} rows, "
+                f"{time.perf_counter() - start:.1f} s"
+            )
+        y = np.concatenate(parts)
+    else:
+        log(f"re-simulating {repeats} x {n} solutions with the true {task.name} simulator")
+        y = task.forward(flat)
+    log(f"median distance to the nearest training design (box units): {np.median(nearest):.3g}")
+    save_npz_atomic(
+        smk.output[0],
+        y=y.reshape(repeats, n, -1),
+        nearest_train_distance=nearest.reshape(repeats, n),
+        simulated=simulated,
+    )
 
 
 run(snakemake, main)  # noqa: F821

@@ -1,15 +1,25 @@
 """Rule summarize: results/tables/summary.csv and its markdown rendering."""
 
+import time
+
 import pandas as pd
 
-from ipage.workflow_io import run
+from ipage.atomic import atomic_output, write_text_atomic
+from ipage.workflow_io import run, write_provenance
 
 
 def main(smk, log):
+    start = time.perf_counter()
     table = pd.concat([pd.read_csv(path) for path in smk.input], ignore_index=True)
-    table.to_csv(smk.output.csv, index=False)
-    with open(smk.output.md, "w") as f:
-        f.write(table.to_markdown(index=False, floatfmt=".4g") + "\n")
+    with atomic_output(smk.output.csv) as tmp:
+        table.to_csv(tmp, index=False)
+    write_text_atomic(smk.output.md, table.to_markdown(index=False, floatfmt=".4g") + "\n")
+    write_provenance(
+        smk.output.provenance,
+        smk.config,
+        {"seed": smk.config.get("seed")},
+        time.perf_counter() - start,
+    )
     log(f"{len(table)} rows -> {smk.output.csv}")
 
 

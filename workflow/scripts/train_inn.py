@@ -4,6 +4,7 @@ import time
 
 import pandas as pd
 
+from ipage.atomic import atomic_output
 from ipage.data import Split
 from ipage.device import select_device, set_threads
 from ipage.models.normalize import count_parameters
@@ -25,7 +26,8 @@ def main(smk, log):
     log(f"{count_parameters(final)} parameters, trained in {seconds:.1f} s")
     save_model(final.cpu(), smk.output.inn)
     save_model(surrogate.cpu(), smk.output.surrogate)
-    pd.DataFrame(history).to_csv(smk.output.history, index=False)
+    with atomic_output(smk.output.history) as tmp:
+        pd.DataFrame(history).to_csv(tmp, index=False)
     write_provenance(
         smk.output.provenance,
         smk.config,
