@@ -19,6 +19,7 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/data.smk"
+include: "workflow/rules/architecture.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/inverse.smk"
 include: "workflow/rules/baselines.smk"
@@ -31,4 +32,5 @@ rule all:
         "results/tables/summary.csv",
         "results/tables/summary.md",
         REPORT_OUTPUTS,
+        ARCHITECTURE_OUTPUTS,
     default_target: True

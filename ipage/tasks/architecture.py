@@ -39,6 +39,9 @@ DEFAULT_TARGET = 0.34
 class Architecture(Task):
     name = "architecture"
     y_dim = 1
+    # FEM labels: the dataset comes from the chunked architecture_chunk / architecture_dataset
+    # rules (workflow/rules/architecture.smk), not from the generic `simulate` rule.
+    expensive = True
 
     def __init__(
         self,

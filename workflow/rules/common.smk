@@ -45,5 +45,7 @@ def task_options(wildcards):
 
 
 def model_provenance(wildcards):
-    """Provenance JSON of the model behind a method: evaluate reads its train_seconds."""
-    return f"results/{wildcards.task}/models/{trained_model(wildcards.method)}_provenance.json"
+    """Provenance JSON of the model behind a method: evaluate reads its train_seconds
+    (a '<method>_binary' row, see architecture.smk, uses <method>'s model)."""
+    method = wildcards.method.removesuffix("_binary")
+    return f"results/{wildcards.task}/models/{trained_model(method)}_provenance.json"

@@ -41,11 +41,12 @@ rule summarize:
     """One table over tasks x methods x scenarios (the workflow's output contract)."""
     input:
         expand("results/{task}/{method}/metrics.csv", task=TASK_NAMES, method=METHODS),
+        BINARY_METRICS,  # architecture: <method>_binary rows (architecture.smk)
     output:
         csv="results/tables/summary.csv",
         md="results/tables/summary.md",
-    log:
         provenance="results/tables/summary_provenance.json",
+    log:
         "logs/summarize.log",
     script:
         "../scripts/summarize.py"

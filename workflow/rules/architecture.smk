@@ -1,0 +1,116 @@
+# Architected-material task (FEM homogenization, x = 32 x 32 densities): the dataset is made in
+# chunks (one job per chunk, resumable, parallel), iPage's (grey) solutions are also projected to
+# manufacturable 0/1 layouts and re-simulated as '<method>_binary' rows, and a figure shows them.
+import math
+
+ARCH = "architecture"
+ARCH_ACTIVE = ARCH in TASK_NAMES
+ARCH_SETTINGS = config["architecture"]
+ARCH_N_SAMPLES = ipage_config.section(config, ARCH, "dataset")["n_samples"]
+ARCH_CHUNK_SIZE = ARCH_SETTINGS["chunk_size"]
+ARCH_N_CHUNKS = math.ceil(ARCH_N_SAMPLES / ARCH_CHUNK_SIZE)
+# Tasks whose solutions can be projected to a manufacturable layout (a `binarize` method).
+BINARIZABLE_TASKS = [t for t in TASK_NAMES if hasattr(TASKS.get(t), "binarize")]
+ARCH_BINARY_METHODS = (
+    METHODS if ARCH_SETTINGS["binary_methods"] is None else ARCH_SETTINGS["binary_methods"]
+)
+for _method in ARCH_BINARY_METHODS:
+    if _method not in METHODS:
+        sys.exit(
+            f"error: config 'architecture.binary_methods': {_method!r} is not in 'methods'; "
+            f"allowed: {', '.join(METHODS)}"
+        )
+# Extra summary rows (summarize reads them with the task x method metrics).
+BINARY_METRICS = (
+    [f"results/{ARCH}/{m}_binary/metrics.csv" for m in ARCH_BINARY_METHODS] if ARCH_ACTIVE else []
+)
+# The figure shows iPage's single-target solutions (else the first method's), grey and binary.
+ARCH_FIGURE_METHOD = "ipage" if "ipage" in METHODS else METHODS[0]
+ARCHITECTURE_OUTPUTS = ["results/figures/architecture_solutions.png"] if ARCH_ACTIVE else []
+
+
+def architecture_rows(wildcards):
+    """[start, stop) dataset rows of chunk i."""
+    i = int(wildcards.i)
+    return [i * ARCH_CHUNK_SIZE, min((i + 1) * ARCH_CHUNK_SIZE, ARCH_N_SAMPLES)]
+
+
+rule architecture_chunk:
+    """architecture.chunk_size prior cells (seeded by (seed, i)) labelled by FEM; written
+    atomically, progress in the log. threads = FEM worker processes (n_workers)."""
+    output:
+        "results/architecture/data/chunks/{i}.npz",
+    log:
+        "logs/architecture/chunks/{i}.log",
+    benchmark:
+        "results/architecture/benchmarks/architecture_chunk_{i}.tsv"
+    wildcard_constraints:
+        i=r"\d+",
+    threads: 1
+    params:
+        rows=architecture_rows,
+        options=lambda w: config["task_options"].get(ARCH, {}),
+        seed=config["seed"],
+    script:
+        "../scripts/architecture_chunk.py"
+
+
+rule architecture_dataset:
+    """Merge the chunks into results/architecture/data/samples.npz: x (n, 1024), y (n, 1)."""
+    input:
+        expand("results/architecture/data/chunks/{i}.npz", i=range(ARCH_N_CHUNKS)),
+    output:
+        "results/architecture/data/samples.npz",
+        provenance="results/architecture/data/samples_provenance.json",
+    log:
+        "logs/architecture/architecture_dataset.log",
+    params:
+        n_samples=ARCH_N_SAMPLES,
+        chunk_size=ARCH_CHUNK_SIZE,
+        seed=config["seed"],
+    script:
+        "../scripts/architecture_dataset.py"
+
+
+rule binarize_solutions:
+    """A method's (grey) solutions projected to manufacturable 0/1 layouts (threshold 0.5,
+    corner contacts filled, only the network spanning the period kept): '<method>_binary'."""
+    input:
+        "results/{task}/{method}/{scenario}/solutions.npz",
+    output:
+        "results/{task}/{method}_binary/{scenario}/solutions.npz",
+    log:
+        "logs/{task}/{method}_binary/{scenario}/binarize.log",
+    wildcard_constraints:
+        task="|".join(BINARIZABLE_TASKS) or "(?!)",
+        method="|".join(METHODS),
+    params:
+        options=task_options,
+    script:
+        "../scripts/binarize_solutions.py"
+
+
+rule figure_architecture_solutions:
+    """Grid of single-target solution layouts, grey and binarized, with re-simulated E_x/E_s
+    against the target."""
+    input:
+        grey=f"results/architecture/{ARCH_FIGURE_METHOD}/single_target/solutions.npz",
+        grey_resim=f"results/architecture/{ARCH_FIGURE_METHOD}/single_target/resim.npz",
+        binary=f"results/architecture/{ARCH_FIGURE_METHOD}_binary/single_target/solutions.npz",
+        binary_resim=f"results/architecture/{ARCH_FIGURE_METHOD}_binary/single_target/resim.npz",
+    output:
+        report(
+            "results/figures/architecture_solutions.png",
+            caption="../report/architecture_solutions.rst",
+            category="2. Figures",
+            subcategory="Architected material",
+            labels={"figure": "solution layouts", "task": "architecture"},
+        ),
+    log:
+        "logs/report/architecture/figure_architecture_solutions.log",
+    params:
+        method=ARCH_FIGURE_METHOD,
+        target=lambda w: ipage_config.target(config, ARCH).tolist(),
+        columns=8,
+    script:
+        "../scripts/architecture_figure.py"

@@ -1,0 +1,64 @@
+"""Rule figure_architecture_solutions: single-target solution layouts of one method, grey
+(as generated and localized) above binarized (what would be manufactured), each titled with its
+re-simulated E_x/E_s; solid black, void white, one 32 x 32 unit cell per panel (repeat 0, the
+first `columns` solutions, i.e. the lowest surrogate losses)."""
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from ipage.atomic import atomic_output
+from ipage.workflow_io import run
+
+
+def main(smk, log):
+    with np.load(smk.input.grey) as f:
+        grey, targets = np.clip(f["x"][0], 0.0, 1.0), f["targets"]
+    with np.load(smk.input.binary) as f:
+        binary = f["x"][0]
+        valid = f["valid"][0] if "valid" in f else np.ones(len(binary), bool)
+    with np.load(smk.input.grey_resim) as f:
+        y_all_grey, e_grey = f["y"][..., 0], f["y"][0, :, 0]
+    with np.load(smk.input.binary_resim) as f:
+        y_all_binary, e_binary = f["y"][..., 0], f["y"][0, :, 0]
+    target = float(smk.params.target[0])
+    k = min(int(smk.params.columns), len(grey))
+    size = int(round(np.sqrt(grey.shape[1])))
+    fig = Figure(figsize=(1.9 * k + 0.9, 4.9), layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(2, k, squeeze=False)
+    t = targets[:, 0]
+    for row, (label, cells, e, y_all) in enumerate(
+        [("grey", grey, e_grey, y_all_grey), ("binary", binary, e_binary, y_all_binary)]
+    ):
+        mse = float(np.mean((y_all - t[None]) ** 2))
+        for j in range(k):
+            ax = axes[row, j]
+            ax.imshow(
+                cells[j].reshape(size, size),
+                cmap="gray_r",
+                vmin=0.0,
+                vmax=1.0,
+                origin="lower",
+                interpolation="nearest",
+            )
+            ax.set_xticks([])
+            ax.set_yticks([])
+            note = "" if row == 0 or valid[j] else " (no network)"
+            ax.set_title(f"E = {e[j]:.3f}{note}", fontsize=9)
+        axes[row, 0].set_ylabel(f"{label}\nMSE {mse:.2e}", fontsize=9)
+    fig.suptitle(
+        f"architecture, {smk.params.method}, single target E_x/E_s = {target:g}: "
+        f"solutions 1-{k} of repeat 1, grey (top) and binarized (bottom); "
+        f"MSE over all {y_all_grey.size} solutions",
+        fontsize=10,
+    )
+    with atomic_output(smk.output[0]) as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
+    log(
+        f"{k} layouts -> {smk.output[0]}: E grey {np.round(e_grey[:k], 3).tolist()}, "
+        f"binary {np.round(e_binary[:k], 3).tolist()}, target {target:g}"
+    )
+
+
+run(snakemake, main)  # noqa: F821
