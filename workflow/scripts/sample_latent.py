@@ -18,15 +18,18 @@ def main(smk, log):
         Split.load(smk.input[0]), w.scenario, np.asarray(smk.params.target), ev["n_solutions"]
     )
     per_target = ev["oversample"] if method.select else 1
-    n = len(targets) * per_target
+    n, dim = len(targets), smk.params.z_dim
     z, seconds = [], []
     for repeat in range(ev["repeats"]):
         start = time.perf_counter()
         rng = scenario_seed(smk.params.seed, w.scenario, repeat)
-        z.append(latent_samples(n, smk.params.z_dim, method.sampling, rng))
+        # One space-filling design of n points per candidate round; candidate j of target i
+        # is row i * per_target + j (target-major, as localize expects).
+        rounds = [latent_samples(n, dim, method.sampling, rng) for _ in range(per_target)]
+        z.append(np.stack(rounds, axis=1).reshape(n * per_target, dim))
         seconds.append(time.perf_counter() - start)
         log(
-            f"repeat {repeat + 1}/{ev['repeats']}: {n} x {smk.params.z_dim} "
+            f"repeat {repeat + 1}/{ev['repeats']}: {per_target} round(s) of {n} x {dim} "
             f"{method.sampling} latent samples in {seconds[-1]:.2f} s"
         )
     save_npz_atomic(
