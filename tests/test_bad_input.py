@@ -25,7 +25,7 @@ from ipage.tasks import get_task
 REPO = Path(__file__).resolve().parent.parent
 N_ROWS = 100
 
-SIMULATOR_MODULE = '''
+SIMULATOR_MODULE = """
 import numpy as np
 
 
@@ -39,7 +39,7 @@ def wrong_shape(x):
 
 def words(x):
     return ["a"] * len(x)
-'''
+"""
 
 
 def write_csv(path: Path, rows: list[list], header: str = "x1,x2,y,c") -> None:

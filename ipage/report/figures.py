@@ -21,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from ipage.atomic import atomic_output
 from ipage.metrics import modes_covered, solution_modes
 from ipage.report.tables import METHOD_ORDER, TASK_ORDER, method_label, ordered, task_label
 from ipage.tasks.base import Task
@@ -63,9 +64,8 @@ def _figure(nrows: int, ncols: int, width: float, height: float) -> tuple[Figure
 
 
 def _save(fig: Figure, path: str | Path) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=DPI, format="png")
+    with atomic_output(path) as tmp:  # a killed job leaves no half-written figure
+        fig.savefig(tmp, dpi=DPI, format="png")
 
 
 def _empty(path: str | Path, title: str, message: str) -> None:

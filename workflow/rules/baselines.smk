@@ -110,6 +110,7 @@ rule sample_baseline:
         model="results/{task}/models/{generative}.pt",
     output:
         "results/{task}/{generative}/{scenario}/solutions.npz",
+        provenance="results/{task}/{generative}/{scenario}/solutions_provenance.json",
     log:
         "logs/{task}/{generative}/{scenario}/sample_baseline.log",
     benchmark:
@@ -133,6 +134,7 @@ rule neural_adjoint:
         surrogate="results/{task}/models/mlp.pt",
     output:
         "results/{task}/na/{scenario}/solutions.npz",
+        provenance="results/{task}/na/{scenario}/solutions_provenance.json",
     log:
         "logs/{task}/na/{scenario}/neural_adjoint.log",
     benchmark:

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from ipage.atomic import atomic_output
 from ipage.metrics import solution_modes
 from ipage.report import figures, tables
 from ipage.tasks import get_task
@@ -17,6 +18,15 @@ def time_to_solution(smk, log):
 
 def resim_errors(smk, log):
     task = get_task(smk.wildcards.task, **smk.params.options)
+    if not getattr(task, "simulated", True):  # a tabular task without a simulator
+        figures._empty(
+            smk.output[0],
+            f"{task.name}: not re-simulated",
+            "no simulator is configured, so there are no re-simulation errors;\n"
+            "summary.csv reports surrogate MSE and nearest-training-point distances instead",
+        )
+        log(f"{task.name} has no simulator: placeholder -> {smk.output[0]}")
+        return
     errors = {}
     for (method, scenario), sol_path, resim_path in zip(
         smk.params.pairs, smk.input.solutions, smk.input.resim, strict=True
@@ -65,7 +75,8 @@ def modes_vs_ns(smk, log):
     counts = {m: tables.count_modes(task, v, target, ns, tol) for m, v in x.items()}
     n_modes = int(solution_modes(task, target)[:, 2].max())  # as modes_covered counts
     table = tables.modes_vs_ns(counts, ns, n_modes)
-    table.to_csv(smk.output.csv, index=False)
+    with atomic_output(smk.output.csv) as tmp:
+        table.to_csv(tmp, index=False)
     figures.modes_vs_ns_plot(smk.output.png, table, n_modes)
     for row in table.itertuples():
         log(

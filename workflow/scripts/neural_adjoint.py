@@ -11,10 +11,11 @@ from ipage.models.serialize import load_model
 from ipage.na import NASettings, neural_adjoint
 from ipage.scenarios import scenario_seed, scenario_targets
 from ipage.tasks import get_task
-from ipage.workflow_io import run
+from ipage.workflow_io import run, write_provenance
 
 
 def main(smk, log):
+    t_start = time.perf_counter()
     set_threads(smk.threads)
     device = select_device(smk.params.device)
     w, ev, s = smk.wildcards, smk.params.evaluation, NASettings(**smk.params.na)
@@ -51,6 +52,13 @@ def main(smk, log):
         targets=targets,
         surrogate_loss=np.stack(losses),
         seconds=np.array(seconds),
+    )
+    write_provenance(
+        smk.output.provenance,
+        smk.config,
+        {"seed": smk.params.seed},
+        time.perf_counter() - t_start,
+        {"device": str(device)},
     )
 
 

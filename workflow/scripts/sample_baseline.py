@@ -9,10 +9,11 @@ from ipage.data import Split, save_npz_atomic
 from ipage.device import select_device, set_threads
 from ipage.models.serialize import load_model
 from ipage.scenarios import scenario_seed, scenario_targets
-from ipage.workflow_io import run
+from ipage.workflow_io import run, write_provenance
 
 
 def main(smk, log):
+    t_start = time.perf_counter()
     set_threads(smk.threads)
     device = select_device(smk.params.device)
     w, ev = smk.wildcards, smk.params.evaluation
@@ -38,6 +39,13 @@ def main(smk, log):
         targets=targets,
         surrogate_loss=np.full((len(xs), len(targets)), np.nan),
         seconds=np.array(seconds),
+    )
+    write_provenance(
+        smk.output.provenance,
+        smk.config,
+        {"seed": smk.params.seed},
+        time.perf_counter() - t_start,
+        {"device": str(device)},
     )
 
 

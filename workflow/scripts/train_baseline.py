@@ -5,6 +5,7 @@ import time
 
 import pandas as pd
 
+from ipage.atomic import atomic_output
 from ipage.baselines import PARAMETER_TOLERANCE, inn_parameter_count, train_baseline
 from ipage.data import Split
 from ipage.device import select_device, set_threads
@@ -29,7 +30,8 @@ def main(smk, log):
     if abs(ratio - 1) > PARAMETER_TOLERANCE:
         log(f"warning: parameter count off the INN's by more than {PARAMETER_TOLERANCE:.0%}")
     save_model(trained.model.cpu(), smk.output.model)
-    pd.DataFrame(trained.history).to_csv(smk.output.history, index=False)
+    with atomic_output(smk.output.history) as tmp:
+        pd.DataFrame(trained.history).to_csv(tmp, index=False)
     write_provenance(
         smk.output.provenance,
         smk.config,
