@@ -197,7 +197,8 @@ def test_profiles_name_existing_rules(tmp_path):
         timeout=120,
     )
     assert out.returncode == 0, out.stderr[-3000:]
-    rules = set(out.stdout.split())
+    # one rule per line, its docstring after it in parentheses (continued indented)
+    rules = {line.split()[0] for line in out.stdout.splitlines() if line[:1].strip()}
     profile = _load_profile(SLURM_PROFILE)
     configured = set(profile["set-resources"]) | set(profile["set-threads"])
     # The expensive-simulator chunk rules are sized ahead of their rules landing.
