@@ -199,3 +199,31 @@ def test_figures_write_pngs(tmp_path, summary):
 def test_resim_errors_drop_non_finite():
     y = np.array([[[1.0], [np.nan], [3.0]]])
     assert figures.resim_errors(y, np.array([[1.0], [1.0], [1.0]])).tolist() == [0.0, 2.0]
+
+
+def test_binary_rows_follow_their_method_and_unsimulated_tasks_are_marked():
+    summary = pd.DataFrame(
+        [
+            ("architecture", "ipage_binary", 0.3, 0.01, True),
+            ("architecture", "ipage", 0.2, 0.01, True),
+            ("architecture", "inn", 0.9, 0.1, True),
+            ("architecture", "zz", 0.8, 0.1, True),
+            ("mos2", "ipage", float("nan"), float("nan"), False),
+            ("mos2", "inn", float("nan"), float("nan"), False),
+        ],
+        columns=["task", "method", "resim_mse_mean", "resim_mse_std", "resimulated"],
+    ).assign(scenario="single_target", n_solutions=10)
+    doc = tables.table_document(summary, "single_target")
+    rows = _rows(doc)
+    assert rows[0] == ["Method", "Architecture Design", "mos2†"]
+    assert [r[0] for r in rows[2:]] == [
+        "Invertible neural network (INN)",
+        "iPage (with maximin LHS)",
+        "iPage (with maximin LHS), binarized",
+        "zz",
+    ]
+    assert rows[3][2] == tables.MISSING and "**" not in rows[3][2]
+    assert "† not re-simulated (no simulator): mos2" in doc
+    page = tables.render_html(summary, "single_target")
+    assert "mos2†" in page and "not re-simulated" in page
+    assert tables.not_resimulated(summary.drop(columns="resimulated"), "single_target") == []

@@ -57,14 +57,29 @@ SCENARIO_TITLES: dict[str, str] = {
 MISSING = "–"
 
 
+BINARY_SUFFIX = "_binary"  # architecture rows: a method's solutions projected to 0/1 layouts
+NOT_RESIMULATED_MARK = "†"
+
+
 def ordered(names: Iterable[str], order: Sequence[str]) -> list[str]:
-    """Unique names in the given order; names not in `order` follow, alphabetically."""
+    """Unique names in the given order; names not in `order` follow, alphabetically. A name
+    '<m>_binary' sits right after '<m>'."""
     names = list(dict.fromkeys(names))
-    known = [n for n in order if n in names]
-    return known + sorted(n for n in names if n not in order)
+
+    def key(name: str) -> tuple:
+        base = name.removesuffix(BINARY_SUFFIX)
+        binary = name != base
+        if base in order:
+            return (0, order.index(base), "", binary)
+        return (1, 0, base, binary)
+
+    return sorted(names, key=key)
 
 
 def method_label(method: str) -> str:
+    base = method.removesuffix(BINARY_SUFFIX)
+    if base != method:
+        return f"{METHOD_LABELS.get(base, base)}, binarized"
     return METHOD_LABELS.get(method, method)
 
 
@@ -121,6 +136,21 @@ def table_cells(
     return methods, tasks, cells
 
 
+def not_resimulated(summary: pd.DataFrame, scenario: str) -> list[str]:
+    """Tasks whose rows of this scenario all say resimulated = False (tabular tasks without a
+    simulator: their re-simulation columns are empty)."""
+    if "resimulated" not in summary:
+        return []
+    rows = summary[summary["scenario"] == scenario]
+    flags = rows["resimulated"].map(lambda v: str(v).strip().lower() in ("true", "1", "1.0"))
+    return [t for t in ordered(rows["task"], TASK_ORDER) if not flags[rows["task"] == t].any()]
+
+
+def _header(summary: pd.DataFrame, scenario: str, tasks: list[str]) -> list[str]:
+    unsimulated = set(not_resimulated(summary, scenario))
+    return [task_label(t) + (NOT_RESIMULATED_MARK if t in unsimulated else "") for t in tasks]
+
+
 def _number(value) -> float:
     try:
         return float(value)
@@ -131,7 +161,7 @@ def _number(value) -> float:
 def render_markdown(summary: pd.DataFrame, scenario: str, metric: str = "resim_mse") -> str:
     """A GitHub-markdown table, best (lowest mean) per task in **bold**."""
     methods, tasks, cells = table_cells(summary, scenario, metric)
-    header = ["Method", *(task_label(t) for t in tasks)]
+    header = ["Method", *_header(summary, scenario, tasks)]
     lines = [
         "| " + " | ".join(header) + " |",
         "|" + "|".join([":---", *(":---:" for _ in tasks)]) + "|",
@@ -148,7 +178,7 @@ def render_html(
     """The same table as a small standalone HTML page (for the Snakemake report)."""
     methods, tasks, cells = table_cells(summary, scenario, metric)
     esc = html.escape
-    head = "".join(f"<th>{esc(task_label(t))}</th>" for t in tasks)
+    head = "".join(f"<th>{esc(label)}</th>" for label in _header(summary, scenario, tasks))
     body = []
     for method, row in zip(methods, cells, strict=True):
         tds = "".join(
@@ -157,6 +187,8 @@ def render_html(
         )
         body.append(f"<tr><th class='method'>{esc(method_label(method))}</th>{tds}</tr>")
     caption = f"<caption>{esc(title)}</caption>" if title else ""
+    note = _footnote(summary, scenario)
+    note = f"<p>{esc(note)}</p>" if note else ""
     return (
         "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><style>"
         "body{font-family:sans-serif} table{border-collapse:collapse}"
@@ -164,7 +196,7 @@ def render_html(
         "th.method{text-align:left;font-weight:normal}"
         "caption{font-weight:bold;padding:6px}</style></head><body>\n"
         f"<table>{caption}<thead><tr><th>Method</th>{head}</tr></thead>\n"
-        "<tbody>\n" + "\n".join(body) + "\n</tbody></table>\n</body></html>\n"
+        "<tbody>\n" + "\n".join(body) + f"\n</tbody></table>\n{note}</body></html>\n"
     )
 
 
@@ -173,12 +205,24 @@ def table_document(summary: pd.DataFrame, scenario: str) -> str:
     rows = summary[summary["scenario"] == scenario]
     counts = sorted({int(n) for n in rows["n_solutions"].dropna()}) if len(rows) else []
     count = ", ".join(map(str, counts)) or "?"
+    note = _footnote(summary, scenario)
     return (
         f"{SCENARIO_TITLES.get(scenario, scenario)}\n\n"
         + render_markdown(summary, scenario)
         + f"\nCells: mean ± standard deviation over repeats of the re-simulation MSE "
         f"E||Omega(x) - y*||^2 of {count} solutions (true simulator); "
-        "the lowest mean per task is bold.\n"
+        "the lowest mean per task is bold.\n" + (f"\n{note}\n" if note else "")
+    )
+
+
+def _footnote(summary: pd.DataFrame, scenario: str) -> str:
+    tasks = not_resimulated(summary, scenario)
+    if not tasks:
+        return ""
+    return (
+        f"{NOT_RESIMULATED_MARK} not re-simulated (no simulator): "
+        + ", ".join(task_label(t) for t in tasks)
+        + "; summary.csv has the surrogate MSE and the distance to the nearest training point."
     )
 
 
