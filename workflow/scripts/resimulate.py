@@ -24,8 +24,10 @@ def main(smk, log):
     repeats, n, x_dim = x.shape
     flat = x.reshape(-1, x_dim)
     width = task.upper - task.lower
-    train = (Split.load(smk.input.split).x_train - task.lower) / width
-    nearest, _ = cKDTree(train).query((flat - task.lower) / width)
+    split = Split.load(smk.input.split)
+    tree = cKDTree((split.x_train - task.lower) / width)
+    nearest, _ = tree.query((flat - task.lower) / width)
+    reference, _ = tree.query((split.x_test - task.lower) / width)
     simulated = getattr(task, "simulated", True)
     if not simulated:
         log(f"{task.name} has no simulator: {repeats} x {n} solutions are NOT re-simulated")
@@ -43,7 +45,10 @@ def main(smk, log):
     else:
         log(f"re-simulating {repeats} x {n} solutions with the true {task.name} simulator")
         y = task.forward(flat)
-    log(f"median distance to the nearest training design (box units): {np.median(nearest):.3g}")
+    log(
+        f"median distance to the nearest training design (box units): {np.median(nearest):.3g}"
+        f" (held-out test designs, for reference: {np.median(reference):.3g})"
+    )
     save_npz_atomic(
         smk.output[0],
         y=y.reshape(repeats, n, -1),

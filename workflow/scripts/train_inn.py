@@ -2,7 +2,9 @@
 
 import time
 
+import numpy as np
 import pandas as pd
+import torch
 
 from ipage.atomic import atomic_output
 from ipage.data import Split
@@ -24,6 +26,11 @@ def main(smk, log):
     settings = INNSettings(z_dim=z_dim, dim_total=dim_total, **inn)
     final, surrogate, history, seconds = train_inn(split, settings, smk.params.seed, device, log)
     log(f"{count_parameters(final)} parameters, trained in {seconds:.1f} s")
+    with torch.no_grad():  # how far the surrogate's predictions can be trusted
+        x_test = torch.as_tensor(split.x_test, dtype=torch.float32, device=device)
+        pred = surrogate.predict_y(x_test).cpu().numpy()
+    test_mse = float(np.mean(np.sum((pred - split.y_test) ** 2, axis=1)))
+    log(f"surrogate on {len(pred)} held-out test rows: MSE {test_mse:.4g}")
     save_model(final.cpu(), smk.output.inn)
     save_model(surrogate.cpu(), smk.output.surrogate)
     with atomic_output(smk.output.history) as tmp:
@@ -37,6 +44,7 @@ def main(smk, log):
             "device": str(device),
             "parameters": count_parameters(final),
             "train_seconds": round(seconds, 3),
+            "surrogate_test_mse": test_mse,
         },
     )
 
