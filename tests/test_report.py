@@ -227,3 +227,28 @@ def test_binary_rows_follow_their_method_and_unsimulated_tasks_are_marked():
     page = tables.render_html(summary, "single_target")
     assert "mos2†" in page and "not re-simulated" in page
     assert tables.not_resimulated(summary.drop(columns="resimulated"), "single_target") == []
+
+
+def test_count_modes_agrees_with_metrics_modes_covered():
+    from ipage.metrics import modes_covered
+
+    task, target = SineWave(), np.array([1.2])
+    rng = np.random.default_rng(3)
+    # points near the rings (accurate and not), some far off
+    centres = figures.mode_centroids(task, target)
+    x = np.stack(
+        [
+            np.concatenate(
+                [
+                    np.array(
+                        [_contour_point(task, c, 1.2) for c in centres[rng.permutation(9)[:5]]]
+                    ),
+                    rng.uniform(-1, 1, (20, 2)),
+                ]
+            )[rng.permutation(25)]
+            for _ in range(3)
+        ]
+    )
+    ns = [5, 12, 25]
+    expected = [[modes_covered(task, xr[:n], target, 0.05)[0] for xr in x] for n in ns]
+    assert tables.count_modes(task, x, target, ns, 0.05).tolist() == expected
