@@ -70,7 +70,7 @@ def localize(
             with torch.no_grad():
                 u.clamp_(0.0, 1.0)
         if plateau_decay:
-            sched.step(float(total.mean()))
+            sched.step(float(total.detach().mean()))
         if log is not None and (taken % max(1, steps // 10) == 0 or taken == steps):
             log(f"localize step {taken}/{steps}: mean surrogate loss {float(fit.mean()):.3e}")
     with torch.no_grad():
