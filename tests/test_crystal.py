@@ -190,3 +190,12 @@ def test_task_forward_records_failures_as_nan():
     y = task.forward(STRAINED[None, :])
     assert y.shape == (1, 1) and np.isnan(y[0, 0])
     assert task.last_results[0]["status"] == "failed"
+
+
+def test_run_chunk_with_worker_processes(tmp_path):
+    x = DesignBox().sample_lhs(5, rng=0)
+    lines: list[str] = []
+    out = run_chunk(x, tmp_path / "c.csv", workers=2, runner=_fake_runner, progress=lines.append)
+    assert list(out.id.astype(str)) == ["0", "1", "2", "3", "4"]  # design order kept
+    assert len(lines) == 5 and lines[-1].startswith("structure 5/5")
+    np.testing.assert_allclose(out.gap.astype(float)[:3], x[:3, :3].mean(axis=1))

@@ -34,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     g.add_argument("--chunks", default=None, help="comma-separated chunk numbers (default all)")
     g.add_argument("--keep-logs", action="store_true", help="keep GPAW text output per cell")
     g.add_argument("--retry-failed", action="store_true")
+    g.add_argument("--workers", type=int, default=1, help="single-threaded DFT processes")
     for name in ("merge", "status"):
         p = sub.add_parser(name)
         p.add_argument("--out", required=True)
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
                 chunks=chunks,
                 keep_logs=args.keep_logs,
                 retry_failed=args.retry_failed,
+                workers=args.workers,
                 progress=lambda line: print(line, flush=True),
             )
             print(progress_summary(args.out), flush=True)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 import numpy as np
@@ -46,13 +47,16 @@ def run_chunk(
     log_dir: str | os.PathLike | None = None,
     retry_failed: bool = False,
     label: str = "",
+    workers: int = 1,
     runner: Runner = run_structure,
     progress: Callable[[str], None] = print,
 ) -> pd.DataFrame:
     """Compute every design row not yet in `out_csv`; rewrite `out_csv` atomically after each.
 
     designs: DataFrame with columns id, a, b, c, alpha, beta, gamma (or a sequence of 6-vectors,
-    given ids 0, 1, ...). Returns all rows of the chunk (old and new) in design order.
+    given ids 0, 1, ...). workers: structures computed side by side, each in its own
+    single-threaded process (runner must then be a module-level function). Returns all rows of
+    the chunk (old and new) in design order.
     """
     if not isinstance(designs, pd.DataFrame):
         arr = np.asarray(designs, dtype=float).reshape(-1, len(PARAM_NAMES))
@@ -66,17 +70,30 @@ def run_chunk(
         rows = {k: r for k, r in rows.items() if r["status"] == "ok"}
     n = len(designs)
     prefix = f"{label} " if label else ""
-    for i, d in enumerate(designs.itertuples(index=False), start=1):
-        sid = str(d.id)
-        if sid in rows:
-            continue
-        params = [getattr(d, k) for k in PARAM_NAMES]
-        row = runner(params, preset, structure_id=sid, structure_dir=structure_dir, log_dir=log_dir)
-        rows[sid] = row
+    todo = [
+        (str(d.id), [getattr(d, k) for k in PARAM_NAMES])
+        for d in designs.itertuples(index=False)
+        if str(d.id) not in rows
+    ]
+    kwargs = {"structure_dir": structure_dir, "log_dir": log_dir}
+
+    def record(row: dict) -> None:
+        rows[str(row["id"])] = row
         order = [str(x) for x in designs["id"] if str(x) in rows]
         write_csv_atomic(out_csv, pd.DataFrame([rows[k] for k in order], columns=RESULT_COLUMNS))
         gap = f"gap={row['gap']:.2f} eV" if row["status"] == "ok" else f"FAILED {row['error']}"
-        progress(f"{prefix}structure {i}/{n} {sid} {gap} {row['wall_s']:.1f} s")
+        progress(f"{prefix}structure {len(rows)}/{n} {row['id']} {gap} {row['wall_s']:.1f} s")
+
+    if workers > 1 and len(todo) > 1:
+        with ProcessPoolExecutor(max_workers=min(workers, len(todo))) as pool:
+            futures = [
+                pool.submit(runner, p, preset, structure_id=sid, **kwargs) for sid, p in todo
+            ]
+            for fut in as_completed(futures):
+                record(fut.result())
+    else:
+        for sid, params in todo:
+            record(runner(params, preset, structure_id=sid, **kwargs))
     order = [str(x) for x in designs["id"] if str(x) in rows]
     return pd.DataFrame([rows[k] for k in order], columns=RESULT_COLUMNS)
 
@@ -118,10 +135,13 @@ def generate(
     chunks: Iterable[int] | None = None,
     keep_logs: bool = False,
     retry_failed: bool = False,
+    workers: int = 1,
     runner: Runner = run_structure,
     progress: Callable[[str], None] = print,
 ) -> None:
-    """Run all (or the given) chunks of the plan in out_dir/design.csv, skipping finished ones."""
+    """Run all (or the given) chunks of the plan in out_dir/design.csv, skipping finished ones.
+
+    workers: single-threaded DFT processes side by side within a chunk."""
     out_dir = Path(out_dir)
     plan = pd.read_csv(out_dir / "design.csv", dtype={"id": str})
     todo = sorted(plan.chunk.unique()) if chunks is None else list(chunks)
@@ -140,6 +160,7 @@ def generate(
             log_dir=out_dir / "logs" if keep_logs else None,
             retry_failed=retry_failed,
             label=f"chunk {c}/{plan.chunk.max()}",
+            workers=workers,
             runner=runner,
             progress=progress,
         )
