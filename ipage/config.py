@@ -4,6 +4,7 @@ each failing with one line that names the key, the value and what is allowed."""
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,11 @@ def validate(config: dict) -> dict:
             name not in TASKS,
             f"config 'tabular': {name!r} is a built-in task name; allowed: any other name",
         )
+        require(
+            bool(TABULAR_NAME.match(name)),
+            f"config 'tabular': task name {name!r} is not allowed; allowed: a letter, then "
+            "letters, digits or '_'",
+        )
     for task in config["tasks"]:
         require(
             task in TASKS or task in tabular,
@@ -96,6 +102,8 @@ def validate(config: dict) -> dict:
     return config
 
 
+# A tabular task's name becomes a wildcard value and a results/ directory.
+TABULAR_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 # A tabular task needs at least this many training rows (besides validation and test rows).
 MIN_TRAIN_ROWS = 10
 

@@ -51,7 +51,8 @@ def main(smk, log):
         else:
             x = x0
             with torch.no_grad():
-                pred = surrogate(torch.as_tensor(x0, dtype=torch.float32)).numpy()
+                x0_t = torch.as_tensor(x0, dtype=torch.float32, device=device)
+                pred = surrogate(x0_t).cpu().numpy()
             loss = np.sum((pred - candidate_targets) ** 2, axis=1)
         if per_target > 1:  # keep the best candidates by surrogate loss
             groups, keep = (1, len(targets)) if w.scenario == "single_target" else (len(targets), 1)
