@@ -13,7 +13,10 @@ def main(smk, log):
     table = pd.concat([pd.read_csv(path) for path in smk.input], ignore_index=True)
     with atomic_output(smk.output.csv) as tmp:
         table.to_csv(tmp, index=False)
-    write_text_atomic(smk.output.md, table.to_markdown(index=False, floatfmt=".4g") + "\n")
+    shown = table.astype(object).where(table.notna(), None)  # empty cells, not "nan"
+    write_text_atomic(
+        smk.output.md, shown.to_markdown(index=False, floatfmt=".4g", missingval="") + "\n"
+    )
     write_provenance(
         smk.output.provenance,
         smk.config,
