@@ -20,7 +20,7 @@ import pytest
 from ipage import config as ipage_config
 from ipage.device import select_device
 from ipage.errors import IpageError
-from ipage.tasks import get_task
+from ipage.tasks import TASKS, get_task
 
 REPO = Path(__file__).resolve().parent.parent
 N_ROWS = 100
@@ -133,14 +133,14 @@ def cuda_without_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 CWD = "{cwd}"  # replaced by the test's working directory
-ALLOWED_TASKS = "architecture, ballistics, crystal, robot_arm, sinewave"
+ALLOWED_TASKS = ", ".join(sorted([*TASKS, "toy"]))  # the registry plus the tabular task
 
 # (id, what to run, the exact one-line message)
 CASES = [
     (
         "unknown task",
         lambda: validate(with_({"tasks": ["nope"]})),
-        f"config 'tasks': unknown task 'nope'; allowed: {ALLOWED_TASKS}, toy "
+        f"config 'tasks': unknown task 'nope'; allowed: {ALLOWED_TASKS} "
         "(or a name defined under 'tabular')",
     ),
     (
