@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ipage.atomic import atomic_output
@@ -102,7 +103,8 @@ def sinewave_solutions(
 ) -> None:
     """One panel per method (rows) and N_s (columns): the first N_s solutions (n, 2) over the
     solution contour Omega(x) = y*, accurate ones (|Omega(x) - y*| < tol) in blue, others
-    in orange, modes numbered at their centres; panel titles give the modes covered."""
+    in orange, modes numbered at their centres, the design box dashed; panel titles give the
+    modes covered and how many solutions lie outside the box (not drawn)."""
     target = np.atleast_1d(np.asarray(target, dtype=float))
     methods = ordered(solutions, METHOD_ORDER)
     if not methods or not ns:
@@ -130,9 +132,19 @@ def sinewave_solutions(
             for k, (c1, c2) in enumerate(centroids, start=1):
                 ax.text(c1, c2, str(k), ha="center", va="center", fontsize=9, color="0.35")
             hit, total = modes_covered(task, x, target, tol) if len(x) else (0, len(centroids))
-            ax.set_title(f"{method_label(method)}\nN_s = {len(x)}: {hit}/{total} modes", fontsize=9)
-            ax.set_xlim(task.lower[0], task.upper[0])
-            ax.set_ylim(task.lower[1], task.upper[1])
+            outside = int(np.sum(np.any((x < task.lower) | (x > task.upper), axis=1)))
+            note = f"\n{outside} outside the box" if outside else ""
+            ax.set_title(
+                f"{method_label(method)}\nN_s = {len(x)}: {hit}/{total} modes{note}", fontsize=9
+            )
+            ax.add_patch(
+                Rectangle(
+                    task.lower, *(task.upper - task.lower), fill=False, ls="--", lw=0.6, ec="0.6"
+                )
+            )
+            pad = 0.04 * (task.upper - task.lower)  # solutions on the box faces stay visible
+            ax.set_xlim(task.lower[0] - pad[0], task.upper[0] + pad[0])
+            ax.set_ylim(task.lower[1] - pad[1], task.upper[1] + pad[1])
             ax.set_aspect("equal")
             ax.tick_params(labelsize=7)
             if i == len(methods) - 1:
