@@ -146,6 +146,14 @@ def task_options(config: dict, task: str) -> dict:
 def warnings(config: dict) -> list[str]:
     """Non-fatal findings about a valid config (printed as 'warning: ...' lines)."""
     out = []
+    if config.get("device") == "cuda":
+        import torch  # only now: parsing the workflow does not need torch otherwise
+
+        if not torch.cuda.is_available():
+            out.append(
+                "config 'device': 'cuda' but no CUDA GPU is visible here; jobs that run on "
+                "this machine will stop with an error (use auto or cpu, or run them on GPU nodes)"
+            )
     for task in config["tasks"]:
         if task in config.get("tabular", {}):
             t = make_task(config, task)

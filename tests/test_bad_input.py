@@ -386,6 +386,19 @@ def test_bad_runtime_input_message(monkeypatch: pytest.MonkeyPatch, action, mess
     assert str(info.value) == message
 
 
+def test_cuda_without_gpu_warns_when_the_workflow_is_parsed(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    cfg = ipage_config.validate(with_({"device": "cuda"}))
+    assert ipage_config.warnings(cfg) == [
+        "config 'device': 'cuda' but no CUDA GPU is visible here; jobs that run on this "
+        "machine will stop with an error (use auto or cpu, or run them on GPU nodes)"
+    ]
+
+
 def test_table_size() -> None:
     assert len(CASES) + len(RUNTIME_CASES) >= 20
 
