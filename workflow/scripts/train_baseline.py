@@ -12,6 +12,8 @@ from ipage.device import select_device, set_threads
 from ipage.models.serialize import save_model
 from ipage.workflow_io import run, write_provenance
 
+NARROW = 32  # hidden widths below this starve the network
+
 
 def main(smk, log):
     start = time.perf_counter()
@@ -29,6 +31,11 @@ def main(smk, log):
     )
     if abs(ratio - 1) > PARAMETER_TOLERANCE:
         log(f"warning: parameter count off the INN's by more than {PARAMETER_TOLERANCE:.0%}")
+    if trained.hidden < NARROW:  # e.g. an MDN whose K * (2 x_dim + 1) outputs eat the budget
+        log(
+            f"warning: hidden width {trained.hidden} is a bottleneck; give {name} fewer "
+            "output parameters (mdn: fewer components) or more layers for this task"
+        )
     save_model(trained.model.cpu(), smk.output.model)
     with atomic_output(smk.output.history) as tmp:
         pd.DataFrame(trained.history).to_csv(tmp, index=False)
