@@ -7,7 +7,7 @@ import torch
 
 from ipage.data import save_npz_atomic
 from ipage.device import select_device, set_threads
-from ipage.localize import best_per_group, localize
+from ipage.inverse import solve
 from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
 from ipage.models.serialize import load_model
@@ -27,37 +27,21 @@ def main(smk, log):
     with np.load(smk.input.latent) as f:
         z_all, targets = f["z"], f["targets"]
         sample_seconds, per_target = f["seconds"], int(f["per_target"])
-    candidate_targets = np.repeat(targets, per_target, axis=0)  # target-major candidates
-    y_t = torch.as_tensor(candidate_targets, dtype=torch.float32, device=device)
     xs, losses, seconds = [], [], []
     for repeat, z in enumerate(z_all):
         start = time.perf_counter()
-        with torch.no_grad():
-            x0 = inn.sample_x(y_t, torch.as_tensor(z, dtype=torch.float32, device=device))
-        x0 = x0.cpu().numpy().astype(np.float64)
-        if method.localize:
-            result = localize(
-                surrogate,
-                x0,
-                candidate_targets,
-                task.lower,
-                task.upper,
-                loc["steps"],
-                loc["lr"],
-                loc["tol"],
-                log=log,
-            )
-            x, loss = result.x, result.surrogate_loss
-        else:
-            x = x0
-            with torch.no_grad():
-                x0_t = torch.as_tensor(x0, dtype=torch.float32, device=device)
-                pred = surrogate(x0_t).cpu().numpy()
-            loss = np.sum((pred - candidate_targets) ** 2, axis=1)
-        if per_target > 1:  # keep the best candidates by surrogate loss
-            groups, keep = (1, len(targets)) if w.scenario == "single_target" else (len(targets), 1)
-            keep_idx = best_per_group(loss, groups, keep)
-            x, loss = x[keep_idx], loss[keep_idx]
+        x, loss = solve(
+            inn,
+            surrogate,
+            task,
+            method,
+            targets,
+            z,
+            per_target,
+            w.scenario == "single_target",
+            loc,
+            log,
+        )
         seconds.append(sample_seconds[repeat] + time.perf_counter() - start)
         xs.append(x)
         losses.append(loss)
