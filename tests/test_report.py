@@ -252,3 +252,92 @@ def test_count_modes_agrees_with_metrics_modes_covered():
     ns = [5, 12, 25]
     expected = [[modes_covered(task, xr[:n], target, 0.05)[0] for xr in x] for n in ns]
     assert tables.count_modes(task, x, target, ns, 0.05).tolist() == expected
+
+
+@pytest.mark.slow
+def test_report_rules_and_snakemake_report_on_synthetic_results(tmp_path):
+    """The report rules and `snakemake --report` on hand-made upstream results (sinewave,
+    two methods): only the table/figure jobs run, the report embeds them with captions."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    rng = np.random.default_rng(0)
+    (tmp_path / "config.yaml").write_text(
+        "tasks: [sinewave]\nmethods: [ipage, ipage_srs]\ndevice: cpu\n"
+        "dataset: {n_samples: 400}\nevaluation: {n_solutions: 30, repeats: 2}\n"
+    )
+    rows = []
+    for method in ("ipage", "ipage_srs"):
+        for scenario in ("many_targets", "single_target"):
+            d = tmp_path / "results/sinewave" / method / scenario
+            d.mkdir(parents=True)
+            x = rng.uniform(-1, 1, (2, 30, 2))
+            targets = np.full((30, 1), 1.2)
+            np.savez(d / "solutions.npz", x=x, targets=targets, seconds=np.ones(2))
+            y = SineWave().forward(x.reshape(-1, 2)).reshape(2, 30, 1)
+            np.savez(d / "resim.npz", y=y)
+            rows.append((method, scenario, float(np.mean((y - 1.2) ** 2))))
+    pd.DataFrame(
+        [
+            {
+                "task": "sinewave",
+                "method": m,
+                "scenario": s,
+                "n_solutions": 30,
+                "resim_mse_mean": v,
+                "resim_mse_std": 0.1,
+                "modes_covered": "",
+                "seconds": 1.0,
+            }
+            for m, s, v in rows
+        ]
+    ).to_csv(tmp_path / "summary.csv", index=False)
+    (tmp_path / "results/tables").mkdir(parents=True)
+    os.replace(tmp_path / "summary.csv", tmp_path / "results/tables/summary.csv")
+    (tmp_path / "results/sinewave/models").mkdir(parents=True)
+    pd.DataFrame(
+        {"epoch": [1, 2], "train_loss": [2.0, 1.0], "val_loss": [1.0, 0.5], "lambda_y": [10, 1]}
+    ).to_csv(tmp_path / "results/sinewave/models/inn_history.csv", index=False)
+
+    targets = [
+        "results/tables/table2.md",
+        "results/tables/table3.html",
+        "results/figures/time_to_solution.png",
+        "results/figures/sinewave/resim_errors.png",
+        "results/figures/sinewave/inn_training.png",
+        "results/figures/sinewave/solutions.png",
+        "results/tables/modes_vs_ns.csv",
+    ]
+    snakemake = [sys.executable, "-m", "snakemake"]
+    opts = ["-s", str(root / "Snakefile"), "--directory", str(tmp_path)]
+    opts += ["--configfile", str(tmp_path / "config.yaml")]  # nargs="+": targets go first
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    run = subprocess.run(
+        [*snakemake, *targets, *opts, "--cores", "2", "--rerun-triggers", "mtime"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    for rule in ("train_inn", "localize", "resimulate", "summarize"):
+        assert f"rule {rule}:" not in run.stderr  # upstream results were taken as they are
+    assert "**" in (tmp_path / "results/tables/table2.md").read_text()
+    modes = pd.read_csv(tmp_path / "results/tables/modes_vs_ns.csv")
+    assert modes["n_s"].tolist() == [25, 30, 25, 30] and set(modes["repeats"]) == {2}
+    report = subprocess.run(
+        [*snakemake, *opts, "--report", "results/report.html"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
+    assert report.returncode == 0, report.stderr[-3000:]
+    assert "ERROR" not in report.stderr
+    html = (tmp_path / "results/report.html").read_text()
+    for name in ("table2.html", "table3.html", "time_to_solution.png", "solutions.png"):
+        assert name in html
+    assert "Table 2 (paper layout)" in html and "Sinewave mode coverage" in html
