@@ -2,8 +2,9 @@
 summary.csv, and the sinewave mode-coverage table over solution counts N_s.
 
 Rendering is a pure function of a DataFrame: rows are methods in the paper's order
-(unknown methods last, alphabetically), columns are tasks, cells are "mean ± std" of the
-re-simulation MSE and the lowest mean of each column is bold.
+(unknown methods last, alphabetically; '<method>_binary' rows right after their method),
+columns are tasks, cells are "mean ± std" of the re-simulation MSE and the lowest mean of each
+column is bold. Tasks without a simulator (resimulated = False) are marked with a dagger.
 """
 
 from __future__ import annotations
@@ -49,15 +50,11 @@ TASK_LABELS: dict[str, str] = {
     "crystal": "Crystal Design",
     "architecture": "Architecture Design",
 }
-# Which paper table shows which scenario.
-SCENARIO_TABLES: dict[str, str] = {"many_targets": "table2", "single_target": "table3"}
 SCENARIO_TITLES: dict[str, str] = {
     "many_targets": "Table 2: re-simulation MSE given many different observations y*",
     "single_target": "Table 3: re-simulation MSE of solutions for one specific observation y*",
 }
 MISSING = "–"
-
-
 BINARY_SUFFIX = "_binary"  # architecture rows: a method's solutions projected to 0/1 layouts
 NOT_RESIMULATED_MARK = "†"
 
@@ -143,8 +140,8 @@ def not_resimulated(summary: pd.DataFrame, scenario: str) -> list[str]:
     if "resimulated" not in summary:
         return []
     rows = summary[summary["scenario"] == scenario]
-    flags = rows["resimulated"].map(lambda v: str(v).strip().lower() in ("true", "1", "1.0"))
-    return [t for t in ordered(rows["task"], TASK_ORDER) if not flags[rows["task"] == t].any()]
+    no = rows["resimulated"].map(lambda v: str(v).strip().lower() in ("false", "0", "0.0"))
+    return [t for t in ordered(rows["task"], TASK_ORDER) if no[rows["task"] == t].all()]
 
 
 def _header(summary: pd.DataFrame, scenario: str, tasks: list[str]) -> list[str]:
