@@ -22,6 +22,13 @@ ARCH = {
 TRAIN = {"epochs": 3, "batch_size": 64, "lr": 1e-3, "lr_final_ratio": 0.5, "weight_decay": 0.0}
 
 
+@pytest.fixture(autouse=True)
+def _keep_global_rng():
+    """Training reseeds torch's global RNG; give later test files the state they expect."""
+    with torch.random.fork_rng():
+        yield
+
+
 @pytest.fixture(scope="module")
 def sine_split():
     torch.set_num_threads(1)
