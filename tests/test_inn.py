@@ -12,9 +12,10 @@ def _trained_like_inn(seed=0):
     rng = np.random.default_rng(seed)
     x, y = rng.normal(size=(200, 4)), rng.normal(size=(200, 2))
     inn = INN(x, y, z_dim=2, dim_total=8, blocks=4, hidden=32, layers=2, seed=seed).double()
+    gen = torch.Generator().manual_seed(seed)
     with torch.no_grad():  # move away from the identity initialisation
         for p in inn.parameters():
-            p.add_(0.3 * torch.randn_like(p))
+            p.add_(0.3 * torch.randn(p.shape, generator=gen, dtype=p.dtype))
     return inn, torch.as_tensor(x)
 
 
