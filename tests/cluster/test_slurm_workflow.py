@@ -1,23 +1,27 @@
 """The workflow on a real Slurm cluster (issue 6).
 
-Runs the tiny configuration through ``workflow/profiles/slurm`` layered with the CI
+Runs the tiny configuration (one task) through ``workflow/profiles/slurm`` layered with the CI
 override ``tests/cluster/profile`` (squeue status, no account, no GPU, CI-sized
 resources) and checks that
 
 * every job except the ``all`` target went through sbatch (Slurm job ids in the
   snakemake log, and squeue reports each of them COMPLETED under the run's job name);
 * ``results/tables/summary.csv`` equals a local run of the same configuration;
-* ``--forcerun evaluate`` resubmits exactly ``evaluate`` and its dependant ``summarize``;
-* a corrupted intermediate file stops the run naming the rule and its log file, and a
-  rerun after restoring it resumes from the completed outputs.
+* ``--forcerun evaluate`` resubmits every ``evaluate`` job and what depends on it, and
+  nothing upstream;
+* a corrupted intermediate file (latent draws) stops the run naming the failing rule
+  (``localize``) and its log files, and a rerun after restoring the file resumes from
+  the completed outputs (nothing upstream is resubmitted).
 
-The Slurm tests skip (with the reason) when no Slurm controller answers, or fail instead
-when IPAGE_REQUIRE_SLURM=1 (CI, after ``bash .ci/start_slurm.sh``). Every snakemake call runs in its own process group
-and is killed as a whole (its Slurm jobs cancelled) when it exceeds its time bound.
+The Slurm tests skip (with the reason) when no Slurm controller answers, or fail
+instead when IPAGE_REQUIRE_SLURM=1 (CI, after ``bash .ci/start_slurm.sh``). Every
+snakemake call runs in its own process group and is killed as a whole (its Slurm jobs
+cancelled) when it exceeds its time bound.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -37,11 +41,23 @@ SLURM_PROFILE = REPO / "workflow" / "profiles" / "slurm"
 LOCAL_PROFILE = REPO / "workflow" / "profiles" / "default"
 TEST_PROFILE = Path(__file__).resolve().parent / "profile"
 TINY = "tests/configs/tiny.yaml"
+# The tiny configuration restricted to one task: every rule still runs (sinewave has the
+# extra mode-coverage rules), at a third of the jobs; each Slurm job pays a snakemake
+# start-up, so this keeps the test at a few minutes on a 2-CPU CI node.
+TASKS_OVERRIDE = "tasks=[sinewave]"
+# Rules upstream of evaluate / of the corrupted latent draws: never rerun by the
+# --forcerun and resume checks.
+UPSTREAM_OF_EVALUATE = {"simulate", "split", "train_inn", "sample_latent", "localize", "resimulate"}
+UPSTREAM_OF_LOCALIZE = {"simulate", "split", "train_inn", "sample_latent"}
 SUMMARY = Path("results/tables/summary.csv")
 # One snakemake call may take at most this long (a full tiny run takes a few minutes).
 RUN_TIMEOUT = int(os.environ.get("IPAGE_SLURM_RUN_TIMEOUT", "1200"))
-# Columns of summary.csv that are wall-clock measurements, not results.
-TIMING_COLUMNS = {"seconds"}
+
+
+def _is_timing(column: str) -> bool:
+    """Columns of summary.csv that are wall-clock measurements (seconds, train_seconds)."""
+    return column == "seconds" or column.endswith("_seconds")
+
 
 SUBMIT_RE = re.compile(
     r"Job \d+ has been submitted with SLURM jobid (\d+) \(log: \S*/slurm_logs/rule_([^/\s]+)/"
@@ -51,6 +67,8 @@ SUBMIT_RE = re.compile(
 # ----------------------------------------------------------------------------- helpers
 def _slurm_unavailable() -> str | None:
     """Why the Slurm tests cannot run here, or None when a usable node answers."""
+    if importlib.util.find_spec("snakemake_executor_plugin_slurm") is None:
+        return "snakemake-executor-plugin-slurm is not installed (pip install -e '.[slurm]')"
     for tool in ("sinfo", "sbatch", "squeue", "scancel"):
         if shutil.which(tool) is None:
             return f"{tool} not found: no Slurm client here (CI runs .ci/start_slurm.sh)"
@@ -69,16 +87,17 @@ def _slurm_unavailable() -> str | None:
     return None
 
 
-def _copy_workflow(dest: Path) -> Path:
-    """A private copy of the workflow, so runs never touch the repository's results/."""
+def _copy_workflow(dest: Path, source: Path = REPO) -> Path:
+    """A private copy of the workflow and the ipage package, so runs never touch the
+    repository's results/ and run the code as it was when the copy was made."""
     ignore = shutil.ignore_patterns("__pycache__", ".snakemake", "results", "logs")
     dest.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(REPO / "Snakefile", dest / "Snakefile")
-    for name in ("workflow", "config", "resources"):
-        if (REPO / name).is_dir():
-            shutil.copytree(REPO / name, dest / name, ignore=ignore)
-    (dest / "tests" / "configs").mkdir(parents=True)
-    shutil.copy2(REPO / TINY, dest / TINY)
+    shutil.copy2(source / "Snakefile", dest / "Snakefile")
+    for name in ("workflow", "config", "resources", "ipage"):
+        if (source / name).is_dir():
+            shutil.copytree(source / name, dest / name, ignore=ignore)
+    (dest / "tests" / "configs").mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source / TINY, dest / TINY)
     return dest
 
 
@@ -104,10 +123,13 @@ def _snakemake(workdir: Path, args: list[str], log_name: str, timeout: int = RUN
     timeout (the Slurm plugin can ignore SIGTERM). Returns (exit code, log text)."""
     log_path = workdir / log_name
     cmd = [sys.executable, "-m", "snakemake", *args]
+    # The copied ipage package first on the path (Slurm jobs inherit it: --export=ALL).
+    pythonpath = os.pathsep.join(filter(None, [str(workdir), os.environ.get("PYTHONPATH")]))
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             cmd,
             cwd=workdir,
+            env={**os.environ, "PYTHONPATH": pythonpath},
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -115,6 +137,10 @@ def _snakemake(workdir: Path, args: list[str], log_name: str, timeout: int = RUN
         )
         try:
             rc = proc.wait(timeout=timeout)
+        except KeyboardInterrupt:
+            os.killpg(proc.pid, signal.SIGINT)  # snakemake cancels its Slurm jobs
+            proc.wait()
+            raise
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
@@ -136,6 +162,7 @@ def _cluster_args(*extra: str) -> list[str]:
         "--profile", str(SLURM_PROFILE),
         "--profile", str(TEST_PROFILE),
         "--configfile", TINY,
+        "--config", TASKS_OVERRIDE,
         *extra,
     ]  # fmt: skip
 
@@ -218,19 +245,29 @@ def slurm():
 
 
 @pytest.fixture(scope="module")
-def cluster_run(slurm, tmp_path_factory):
+def snapshot(slurm, tmp_path_factory):
+    """One copy of the code both runs start from (the working tree may change meanwhile)."""
+    return _copy_workflow(tmp_path_factory.mktemp("snapshot"))
+
+
+@pytest.fixture(scope="module")
+def cluster_run(snapshot, tmp_path_factory):
     """The tiny workflow run once through Slurm: (workdir, log text)."""
-    workdir = _copy_workflow(tmp_path_factory.mktemp("slurm") / "wf")
+    workdir = _copy_workflow(tmp_path_factory.mktemp("slurm") / "wf", snapshot)
     rc, text = _snakemake(workdir, _cluster_args(), "cluster.log")
     _assert_ok(rc, text, "the cluster run")
     return workdir, text
 
 
 @pytest.fixture(scope="module")
-def local_run(slurm, tmp_path_factory):
+def local_run(snapshot, tmp_path_factory):
     """The same configuration run locally with the default profile: workdir."""
-    workdir = _copy_workflow(tmp_path_factory.mktemp("local") / "wf")
-    args = ["--workflow-profile", str(LOCAL_PROFILE), "--configfile", TINY]
+    workdir = _copy_workflow(tmp_path_factory.mktemp("local") / "wf", snapshot)
+    args = [
+        "--workflow-profile", str(LOCAL_PROFILE),
+        "--configfile", TINY,
+        "--config", TASKS_OVERRIDE,
+    ]  # fmt: skip
     rc, text = _snakemake(workdir, args, "local.log")
     _assert_ok(rc, text, "the local run")
     return workdir
@@ -263,7 +300,7 @@ def test_summary_matches_local_run(cluster_run, local_run):
     keys = [c for c in cluster.columns if not pd.api.types.is_numeric_dtype(cluster[c])]
     pd.testing.assert_frame_equal(cluster[keys], local[keys])
     for col in cluster.columns:
-        if col in keys or col in TIMING_COLUMNS:
+        if col in keys or _is_timing(col):
             continue
         np.testing.assert_allclose(
             cluster[col].to_numpy(float),
@@ -278,38 +315,45 @@ def test_summary_matches_local_run(cluster_run, local_run):
 @pytest.mark.slurm
 def test_forcerun_resubmits_rule_and_dependants_only(cluster_run):
     workdir, first = cluster_run
-    stats = _job_stats(first)
     models = sorted(workdir.glob("results/*/models/inn.pt"))
     before = {p: p.stat().st_mtime_ns for p in models}
 
     rc, text = _snakemake(workdir, _cluster_args("--forcerun", "evaluate"), "forcerun.log")
     _assert_ok(rc, text, "the --forcerun evaluate run")
-    assert _submitted_per_rule(text) == Counter(
-        {"evaluate": stats["evaluate"], "summarize": stats["summarize"]}
-    )
+    submitted = _submitted_per_rule(text)
+    planned = {rule: n for rule, n in _job_stats(text).items() if rule != "all"}
+    assert submitted == Counter(planned), "not every planned job went through sbatch"
+    assert submitted["evaluate"] == _job_stats(first)["evaluate"], "not every evaluate job"
+    assert submitted["summarize"] == 1, "a dependant of evaluate was not rerun"
+    assert not UPSTREAM_OF_EVALUATE & set(submitted), f"upstream jobs rerun: {submitted}"
     assert {p: p.stat().st_mtime_ns for p in models} == before, "upstream outputs rewritten"
 
 
 @pytest.mark.slurm
 def test_failure_names_rule_and_log_then_rerun_resumes(cluster_run):
     workdir, _ = cluster_run
-    bad = workdir / "results/sinewave/ipage/single_target/resim.npz"
+    # Latent draws are read by localize only: corrupting them fails exactly one job.
+    bad = workdir / "results/sinewave/ipage/single_target/latent.npz"
     good = bad.read_bytes()
-    bad.write_bytes(b"this is not an npz file\n")  # newer than metrics.csv: evaluate reruns
+    bad.write_bytes(b"this is not an npz file\n")  # and newer than solutions.npz
 
     rc, text = _snakemake(workdir, _cluster_args(), "failing.log")
     assert rc != 0, "a corrupted input did not stop the run"
-    assert "Error in rule evaluate:" in text
-    rule_log = "logs/sinewave/ipage/evaluate.log"
-    assert re.search(rf"log: {re.escape(rule_log)}\S*, \S*slurm_logs/rule_evaluate/", text), (
-        "the error does not name the rule's log and its Slurm log"
+    assert _submitted_per_rule(text) == Counter({"localize": 1})
+    assert "Error in rule localize:" in text
+    rule_log = "logs/sinewave/ipage/single_target/localize.log"
+    assert re.search(rf"log: {re.escape(rule_log)}, \S*slurm_logs/rule_localize/\S+", text), (
+        "the error does not name the rule's log and its Slurm job log"
     )
     assert (workdir / rule_log).exists()
-    assert not (workdir / "results/sinewave/ipage/metrics.csv").exists()
+    assert not (workdir / "results/sinewave/ipage/single_target/solutions.npz").exists()
 
     bad.write_bytes(good)
     rc, text = _snakemake(workdir, _cluster_args(), "resume.log")
     _assert_ok(rc, text, "the rerun after fixing the input")
-    # Only the failed job and what depends on it: everything else was kept.
-    assert _submitted_per_rule(text) == Counter({"evaluate": 1, "summarize": 1})
+    submitted = _submitted_per_rule(text)
+    # the failed job and what depends on it; everything upstream was kept
+    assert submitted["localize"] == 1
+    assert not UPSTREAM_OF_LOCALIZE & set(submitted), f"upstream jobs rerun: {submitted}"
+    assert submitted == Counter({r: n for r, n in _job_stats(text).items() if r != "all"})
     assert (workdir / SUMMARY).exists()
