@@ -1,0 +1,71 @@
+"""The architecture part of the workflow end to end on a tiny configuration: chunked FEM
+dataset -> INN -> iPage solutions -> FEM re-simulation of the grey and the binarized layouts
+-> summary rows and the solutions figure."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from tests.workflow_helpers import run_workflow
+
+TINY_ARCHITECTURE = {
+    "tasks": ["architecture"],
+    "methods": ["ipage"],
+    "seed": 0,
+    "device": "cpu",
+    "dataset": {"n_samples": 64, "val_fraction": 0.125, "test_fraction": 0.125},
+    "architecture": {"chunk_size": 40},  # two chunks: 40 + 24 cells
+    "inn": {"blocks": 2, "hidden": 16, "epochs": 2, "batch_size": 32},
+    "localization": {"steps": 5},
+    "evaluation": {"n_solutions": 8, "repeats": 2, "oversample": 2},
+}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("architecture")
+    (path / "config.yaml").write_text(yaml.safe_dump(TINY_ARCHITECTURE))
+    targets = ["results/tables/summary.csv", "results/figures/architecture_solutions.png"]
+    run_workflow(path, targets, timeout=900)
+    return path
+
+
+@pytest.mark.slow
+def test_chunked_dataset(workdir):
+    data = workdir / "results/architecture/data"
+    sizes = []
+    for i in (0, 1):
+        with np.load(data / f"chunks/{i}.npz") as f:
+            sizes.append(len(f["x"]))
+        assert "cells/s" in (workdir / f"logs/architecture/chunks/{i}.log").read_text()
+    assert sizes == [40, 24]
+    with np.load(data / "samples.npz") as f:
+        x, y = f["x"], f["y"]
+    assert x.shape == (64, 1024) and y.shape == (64, 1)
+    assert set(np.unique(x)) <= {0.0, 1.0}  # prior cells are 0/1 layouts
+    assert np.all((y > 0) & (y <= 1))  # E_x / E_s
+    assert not (workdir / "logs/architecture/simulate.log").exists()  # not the generic rule
+
+
+@pytest.mark.slow
+def test_summary_rows_grey_and_binary(workdir):
+    summary = pd.read_csv(workdir / "results/tables/summary.csv")
+    rows = summary[summary["task"] == "architecture"]
+    assert sorted(zip(rows["method"], rows["scenario"], strict=True)) == [
+        ("ipage", "many_targets"),
+        ("ipage", "single_target"),
+        ("ipage_binary", "many_targets"),
+        ("ipage_binary", "single_target"),
+    ]
+    assert (rows["n_solutions"] == 8).all()
+    assert np.isfinite(rows["resim_mse_mean"]).all()
+    assert (rows["resim_mse_mean"] < 1).all()  # E_x / E_s and its targets lie in (0, 1]
+    binary = workdir / "results/architecture/ipage_binary/single_target"
+    with np.load(binary / "solutions.npz") as sol, np.load(binary / "resim.npz") as res:
+        assert sol["x"].shape == (2, 8, 1024)
+        assert set(np.unique(sol["x"])) <= {0.0, 1.0}
+        assert res["y"].shape == (2, 8, 1)
+    assert (workdir / "results/figures/architecture_solutions.png").stat().st_size > 10_000
