@@ -1,5 +1,7 @@
 """Reproducibility: the same config and seed give byte-identical datasets, latent samples,
-solutions and re-simulations on CPU, and every result directory carries a provenance JSON."""
+solutions and re-simulations on CPU, and every result directory carries a provenance JSON.
+The runs are of a tabular task without a simulator, which they check end to end as well:
+solutions, empty re-simulation columns, surrogate / nearest-training-point columns instead."""
 
 from __future__ import annotations
 
@@ -8,12 +10,19 @@ import subprocess
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from workflow_helpers import make_workdir, small_config, snakemake_command
 
 pytestmark = pytest.mark.slow
 
-TARGETS = ["results/tables/summary.csv", "results/toy/data/samples.npz"]
+# The whole workflow for `nosim`, plus the datasets of a built-in and a tabular task that has
+# a simulator (their later steps run the same code as nosim's).
+TARGETS = [
+    "results/tables/summary.csv",
+    "results/sinewave/data/samples.npz",
+    "results/toy/data/samples.npz",
+]
 TIMINGS = {"seconds"}  # wall-clock arrays: the only entries allowed to differ
 
 
@@ -26,7 +35,8 @@ def test_same_config_same_bytes(tmp_path: Path) -> None:
     from workflow_helpers import env
 
     config = small_config(epochs=3, n_samples=400)
-    config["tasks"] = ["sinewave"]  # toy's dataset is asked for directly
+    config["tabular"]["nosim"] = {**config["tabular"]["toy"], "simulator": None}
+    config["tasks"] = ["nosim"]  # the toy table without a simulator
     runs = [make_workdir(tmp_path / name, config) for name in ("a", "b")]
     procs = [
         subprocess.Popen(
@@ -64,6 +74,16 @@ def test_same_config_same_bytes(tmp_path: Path) -> None:
             assert key in record, (provenance[0], key)
         assert record["seeds"]["seed"] == 0
         assert "wall_seconds" in record and "torch" in record["libraries"]
+    nosim = pd.read_csv(a / "results/tables/summary.csv")  # solutions, plainly not re-simulated
+    assert set(nosim["task"]) == {"nosim"} and len(nosim) == 2
+    assert not nosim["resimulated"].any()
+    assert nosim["resim_mse_mean"].isna().all() and nosim["resim_mse_std"].isna().all()
+    assert nosim["note"].str.startswith("not re-simulated (no simulator)").all()
+    for column in ("surrogate_mse_mean", "nearest_train_dist_median", "diversity"):
+        assert np.isfinite(nosim[column]).all(), column
+    log = (a / "logs/nosim/ipage/evaluate.log").read_text()
+    assert "re-sim MSE" not in log and "not re-simulated (no simulator)" in log
+
     hashes = {
         json.loads(p.read_text())["config_sha256_16"]
         for run in runs
