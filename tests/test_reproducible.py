@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from workflow_helpers import make_workdir, small_config, snakemake_command
+from workflow_helpers import env, make_workdir, small_config, snakemake_command
 
 pytestmark = pytest.mark.slow
 
@@ -32,8 +32,6 @@ def arrays(path: Path) -> dict[str, np.ndarray]:
 
 
 def test_same_config_same_bytes(tmp_path: Path) -> None:
-    from workflow_helpers import env
-
     config = small_config(epochs=3, n_samples=400)
     config["tabular"]["nosim"] = {**config["tabular"]["toy"], "simulator": None}
     config["tasks"] = ["nosim"]  # the toy table without a simulator
