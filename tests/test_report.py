@@ -280,6 +280,8 @@ def test_report_rules_and_snakemake_report_on_synthetic_results(tmp_path):
             y = SineWave().forward(x.reshape(-1, 2)).reshape(2, 30, 1)
             np.savez(d / "resim.npz", y=y)
             rows.append((method, scenario, float(np.mean((y - 1.2) ** 2))))
+        ns_study = {f"x_{n}": rng.uniform(-1, 1, (2, n, 2)) for n in (25, 30)}
+        np.savez(tmp_path / "results/sinewave" / method / "ns_study.npz", **ns_study)
     pd.DataFrame(
         [
             {
@@ -323,7 +325,7 @@ def test_report_rules_and_snakemake_report_on_synthetic_results(tmp_path):
         env=env,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    for rule in ("train_inn", "localize", "resimulate", "summarize"):
+    for rule in ("train_inn", "localize", "ns_study", "resimulate", "summarize"):
         assert f"rule {rule}:" not in run.stderr  # upstream results were taken as they are
     assert "**" in (tmp_path / "results/tables/table2.md").read_text()
     modes = pd.read_csv(tmp_path / "results/tables/modes_vs_ns.csv")

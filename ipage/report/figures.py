@@ -96,12 +96,13 @@ def sinewave_solutions(
     path: str | Path,
     task: Task,
     target: np.ndarray,
-    solutions: Mapping[str, np.ndarray],
+    solutions: Mapping[str, np.ndarray | Mapping[int, np.ndarray]],
     ns: Sequence[int],
     tol: float = 0.05,
     resolution: int = 301,
 ) -> None:
-    """One panel per method (rows) and N_s (columns): the first N_s solutions (n, 2) over the
+    """One panel per method (rows) and N_s (columns): the N_s solutions (solutions[method][N_s],
+    or the first N_s of an (n, 2) array) over the
     solution contour Omega(x) = y*, accurate ones (|Omega(x) - y*| < tol) in blue, others
     in orange, modes numbered at their centres, the design box dashed; panel titles give the
     modes covered and how many solutions lie outside the box (not drawn)."""
@@ -117,10 +118,10 @@ def sinewave_solutions(
     centroids = mode_centroids(task, target)
     fig, axes = _figure(len(methods), len(ns), 2.9 * len(ns) + 0.4, 2.9 * len(methods) + 0.6)
     for i, method in enumerate(methods):
-        x_all = np.asarray(solutions[method], dtype=float)
+        x_all = solutions[method]
         for j, n_s in enumerate(ns):
             ax = axes[i, j]
-            x = x_all[:n_s]
+            x = np.asarray(x_all[n_s] if isinstance(x_all, Mapping) else x_all[:n_s], float)
             x = x[np.all(np.isfinite(x), axis=1)]
             ax.contour(x1, x2, omega, levels=[target[0]], colors="k", linewidths=0.8)
             err = np.abs(task.forward(x)[:, 0] - target[0]) if len(x) else np.zeros(0)

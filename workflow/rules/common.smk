@@ -49,3 +49,10 @@ def model_provenance(wildcards):
     (a '<method>_binary' row, see architecture.smk, uses <method>'s model)."""
     method = wildcards.method.removesuffix("_binary")
     return f"results/{wildcards.task}/models/{trained_model(method)}_provenance.json"
+
+
+def ns_values(evaluation):
+    """The paper's solution counts N_s (Fig. 4/5) that fit in evaluation.n_solutions."""
+    from ipage.report.tables import solution_counts
+
+    return solution_counts(evaluation["n_solutions"])

@@ -38,3 +38,26 @@ rule localize:
         device=config["device"],
     script:
         "../scripts/localize.py"
+
+
+rule ns_study:
+    """Sinewave mode coverage vs the number of solutions N_s (paper Fig. 4/5): for each N_s
+    a fresh N_s-point latent design (per repeat), posterior samples, localization and
+    selection, exactly as `localize` does for n_solutions."""
+    input:
+        inn="results/{task}/models/inn.pt",
+        surrogate="results/{task}/models/inn_surrogate.pt",
+    output:
+        "results/{task}/{inn_method}/ns_study.npz",
+    log:
+        "logs/{task}/{inn_method}/ns_study.log",
+    params:
+        ns=lambda w: ns_values(ipage_config.section(config, w.task, "evaluation")),
+        localization=settings("localization"),
+        evaluation=settings("evaluation"),
+        z_dim=z_dim,
+        target=single_target,
+        options=task_options,
+        seed=config["seed"],
+    script:
+        "../scripts/ns_study.py"

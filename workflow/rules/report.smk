@@ -31,7 +31,14 @@ REPORT_OUTPUTS = report_outputs()
 
 
 def sinewave_single_target(wildcards):
-    return [f"results/sinewave/{method}/single_target/solutions.npz" for method in METHODS]
+    """Per method: the N_s study of INN methods (a fresh N_s-point design per N_s), else the
+    single-target solutions, whose first N_s are i.i.d. draws for the generative baselines."""
+    return [
+        f"results/sinewave/{method}/ns_study.npz"
+        if method in INN_METHODS
+        else f"results/sinewave/{method}/single_target/solutions.npz"
+        for method in METHODS
+    ]
 
 
 rule tables:

@@ -44,35 +44,40 @@ def inn_training(smk, log):
 
 
 def _single_target_solutions(smk):
-    """{method: x (repeats, n, 2)} of the sinewave single-target scenario."""
+    """{method: {N_s: x (repeats, N_s, 2)}} for the sinewave single target: from the N_s
+    study where a method has one, else the first N_s of its single-target solutions."""
     out = {}
+    n_solutions = smk.params.evaluation["n_solutions"]
     for method, path in zip(smk.params.methods, smk.input, strict=True):
         with np.load(path) as f:
-            out[method] = f["x"]
+            if "x" in f:
+                out[method] = {n: f["x"][:, :n] for n in tables.solution_counts(n_solutions)}
+            else:
+                out[method] = {int(k.removeprefix("x_")): f[k] for k in f.files}
     return out
 
 
 def sinewave_solutions(smk, log):
     task = get_task("sinewave", **smk.params.options)
     x = _single_target_solutions(smk)
-    n = min(v.shape[1] for v in x.values())
-    ns = tables.solution_counts(n)
+    ns = sorted(set.intersection(*(set(v) for v in x.values())))
     target = np.asarray(smk.params.target, dtype=float)
     tol = smk.params.evaluation["mode_tolerance"]
-    figures.sinewave_solutions(
-        smk.output[0], task, target, {m: v[0] for m, v in x.items()}, ns, tol
-    )
+    repeat0 = {m: {n: v[n][0] for n in ns} for m, v in x.items()}
+    figures.sinewave_solutions(smk.output[0], task, target, repeat0, ns, tol)
     log(f"{len(x)} methods, N_s in {ns} (repeat 0) -> {smk.output[0]}")
 
 
 def modes_vs_ns(smk, log):
     task = get_task("sinewave", **smk.params.options)
     x = _single_target_solutions(smk)
-    n = min(v.shape[1] for v in x.values())
-    ns = tables.solution_counts(n)
+    ns = sorted(set.intersection(*(set(v) for v in x.values())))
     target = np.asarray(smk.params.target, dtype=float)
     tol = smk.params.evaluation["mode_tolerance"]
-    counts = {m: tables.count_modes(task, v, target, ns, tol) for m, v in x.items()}
+    counts = {
+        m: np.concatenate([tables.count_modes(task, v[n], target, [n], tol) for n in ns])
+        for m, v in x.items()
+    }
     n_modes = int(solution_modes(task, target)[:, 2].max())  # as modes_covered counts
     table = tables.modes_vs_ns(counts, ns, n_modes)
     with atomic_output(smk.output.csv) as tmp:

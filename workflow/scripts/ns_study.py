@@ -1,0 +1,42 @@
+"""Rule ns_study: single-target solutions from fresh N_s-point latent designs, per N_s."""
+
+import numpy as np
+
+from ipage.data import save_npz_atomic
+from ipage.device import set_threads
+from ipage.inverse import solve
+from ipage.methods import INN_METHODS
+from ipage.models.inn import ForwardSurrogate
+from ipage.models.serialize import load_model
+from ipage.sampling import latent_samples
+from ipage.tasks import get_task
+from ipage.workflow_io import run
+
+
+def main(smk, log):
+    set_threads(smk.threads)
+    w, ev = smk.wildcards, smk.params.evaluation
+    method = INN_METHODS[w.inn_method]
+    task = get_task(w.task, **smk.params.options)
+    inn = load_model(smk.input.inn)
+    surrogate = ForwardSurrogate(load_model(smk.input.surrogate))
+    per_target = ev["oversample"] if method.select else 1
+    dim = smk.params.z_dim
+    out = {}
+    for n_s in smk.params.ns:
+        targets = np.tile(np.asarray(smk.params.target, dtype=float), (n_s, 1))
+        xs = []
+        for repeat in range(ev["repeats"]):
+            rng = np.random.default_rng([smk.params.seed, 2, repeat, n_s])
+            rounds = [latent_samples(n_s, dim, method.sampling, rng) for _ in range(per_target)]
+            z = np.stack(rounds, axis=1).reshape(n_s * per_target, dim)
+            x, _ = solve(
+                inn, surrogate, task, method, targets, z, per_target, True, smk.params.localization
+            )
+            xs.append(x)
+        out[f"x_{n_s}"] = np.stack(xs)
+        log(f"N_s = {n_s}: {ev['repeats']} repeats of {method.sampling} latent designs solved")
+    save_npz_atomic(smk.output[0], **out)
+
+
+run(snakemake, main)  # noqa: F821
