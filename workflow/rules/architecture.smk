@@ -92,12 +92,13 @@ rule binarize_solutions:
 
 rule figure_architecture_solutions:
     """Grid of single-target solution layouts, grey and binarized, with re-simulated E_x/E_s
-    against the target."""
+    against the target; training designs closest to the target for comparison."""
     input:
         grey=f"results/architecture/{ARCH_FIGURE_METHOD}/single_target/solutions.npz",
         grey_resim=f"results/architecture/{ARCH_FIGURE_METHOD}/single_target/resim.npz",
         binary=f"results/architecture/{ARCH_FIGURE_METHOD}_binary/single_target/solutions.npz",
         binary_resim=f"results/architecture/{ARCH_FIGURE_METHOD}_binary/single_target/resim.npz",
+        split="results/architecture/data/split.npz",
     output:
         report(
             "results/figures/architecture_solutions.png",
