@@ -29,12 +29,6 @@ ARCH_FIGURE_METHOD = "ipage" if "ipage" in METHODS else METHODS[0]
 ARCHITECTURE_OUTPUTS = ["results/figures/architecture_solutions.png"] if ARCH_ACTIVE else []
 
 
-def architecture_rows(wildcards):
-    """[start, stop) dataset rows of chunk i."""
-    i = int(wildcards.i)
-    return [i * ARCH_CHUNK_SIZE, min((i + 1) * ARCH_CHUNK_SIZE, ARCH_N_SAMPLES)]
-
-
 rule architecture_chunk:
     """architecture.chunk_size prior cells (seeded by (seed, i)) labelled by FEM; written
     atomically, progress in the log. threads = FEM worker processes (n_workers)."""
@@ -48,7 +42,11 @@ rule architecture_chunk:
         i=r"\d+",
     threads: 1
     params:
-        rows=architecture_rows,
+        # [start, stop) dataset rows of chunk i
+        rows=lambda w: [
+            int(w.i) * ARCH_CHUNK_SIZE,
+            min((int(w.i) + 1) * ARCH_CHUNK_SIZE, ARCH_N_SAMPLES),
+        ],
         options=lambda w: config["task_options"].get(ARCH, {}),
         seed=config["seed"],
     script:
