@@ -18,6 +18,14 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+
+
+wildcard_constraints:
+    task="|".join([*TASKS, *TABULAR_TASKS]),
+    scenario="|".join(SCENARIOS),
+    inn_method="|".join(INN_METHODS),
+
+
 include: "workflow/rules/data.smk"
 include: "workflow/rules/architecture.smk"
 include: "workflow/rules/tabular.smk"
@@ -29,9 +37,9 @@ include: "workflow/rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         "results/tables/summary.csv",
         "results/tables/summary.md",
         REPORT_OUTPUTS,
         ARCHITECTURE_OUTPUTS,
-    default_target: True

@@ -12,7 +12,9 @@ ARCH_N_CHUNKS = math.ceil(ARCH_N_SAMPLES / ARCH_CHUNK_SIZE)
 # Tasks whose solutions can be projected to a manufacturable layout (a `binarize` method).
 BINARIZABLE_TASKS = [t for t in TASK_NAMES if hasattr(TASKS.get(t), "binarize")]
 ARCH_BINARY_METHODS = (
-    METHODS if ARCH_SETTINGS["binary_methods"] is None else ARCH_SETTINGS["binary_methods"]
+    METHODS
+    if ARCH_SETTINGS["binary_methods"] is None
+    else ARCH_SETTINGS["binary_methods"]
 )
 for _method in ARCH_BINARY_METHODS:
     if _method not in METHODS:
@@ -22,11 +24,15 @@ for _method in ARCH_BINARY_METHODS:
         )
 # Extra summary rows (summarize reads them with the task x method metrics).
 BINARY_METRICS = (
-    [f"results/{ARCH}/{m}_binary/metrics.csv" for m in ARCH_BINARY_METHODS] if ARCH_ACTIVE else []
+    [f"results/{ARCH}/{m}_binary/metrics.csv" for m in ARCH_BINARY_METHODS]
+    if ARCH_ACTIVE
+    else []
 )
 # The figure shows iPage's single-target solutions (else the first method's), grey and binary.
 ARCH_FIGURE_METHOD = "ipage" if "ipage" in METHODS else METHODS[0]
-ARCHITECTURE_OUTPUTS = ["results/figures/architecture_solutions.png"] if ARCH_ACTIVE else []
+ARCHITECTURE_OUTPUTS = (
+    ["results/figures/architecture_solutions.png"] if ARCH_ACTIVE else []
+)
 
 
 rule architecture_chunk:
@@ -40,6 +46,8 @@ rule architecture_chunk:
         "results/architecture/benchmarks/architecture_chunk_{i}.tsv"
     wildcard_constraints:
         i=r"\d+",
+    conda:
+        "../envs/ipage.yaml"
     threads: 1
     params:
         # [start, stop) dataset rows of chunk i
@@ -62,6 +70,8 @@ rule architecture_dataset:
         provenance="results/architecture/data/samples_provenance.json",
     log:
         "logs/architecture/architecture_dataset.log",
+    conda:
+        "../envs/ipage.yaml"
     params:
         n_samples=ARCH_N_SAMPLES,
         chunk_size=ARCH_CHUNK_SIZE,
@@ -72,7 +82,8 @@ rule architecture_dataset:
 
 rule binarize_solutions:
     """A method's (grey) solutions projected to manufacturable 0/1 layouts (threshold 0.5,
-    corner contacts filled, only the network spanning the period kept): '<method>_binary'."""
+    corner contacts filled, only the network spanning the period kept): '<method>_binary'.
+    """
     input:
         "results/{task}/{method}/{scenario}/solutions.npz",
     output:
@@ -82,6 +93,8 @@ rule binarize_solutions:
     wildcard_constraints:
         task="|".join(BINARIZABLE_TASKS) or "(?!)",
         method="|".join(METHODS),
+    conda:
+        "../envs/ipage.yaml"
     params:
         options=task_options,
     script:
@@ -107,6 +120,8 @@ rule figure_architecture_solutions:
         ),
     log:
         "logs/report/architecture/figure_architecture_solutions.log",
+    conda:
+        "../envs/ipage.yaml"
     params:
         method=ARCH_FIGURE_METHOD,
         target=lambda w: ipage_config.target(config, ARCH).tolist(),

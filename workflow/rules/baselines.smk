@@ -1,20 +1,3 @@
-# Baselines of the paper's tables, each trained by its own rule and objective: MDN, cINN and
-# cVAE sample p(x|y) directly; NA searches a forward MLP surrogate from random prior starts.
-# Their solutions.npz has the INN methods' format, so resimulate/evaluate/summarize apply.
-
-GENERATIVE_BASELINES = ["mdn", "cinn", "cvae"]
-
-
-def _baseline_train_params(section):
-    return dict(
-        settings=settings(section),
-        inn=settings("inn"),
-        dims=lambda w: ipage_config.inn_dims(config, w.task),
-        device=config["device"],
-        seed=config["seed"],
-    )
-
-
 rule train_mdn:
     """Mixture density network p(x|y): Gaussian mixture NLL."""
     input:
@@ -27,12 +10,14 @@ rule train_mdn:
         "logs/{task}/train_mdn.log",
     benchmark:
         "results/{task}/benchmarks/train_mdn.tsv"
+    conda:
+        "../envs/ipage.yaml"
     threads: 1
     resources:
         gpu=config["gpu"],
     params:
-        model="mdn",
         **_baseline_train_params("mdn"),
+        model="mdn",
     script:
         "../scripts/train_baseline.py"
 
@@ -49,12 +34,14 @@ rule train_cinn:
         "logs/{task}/train_cinn.log",
     benchmark:
         "results/{task}/benchmarks/train_cinn.tsv"
+    conda:
+        "../envs/ipage.yaml"
     threads: 1
     resources:
         gpu=config["gpu"],
     params:
-        model="cinn",
         **_baseline_train_params("cinn"),
+        model="cinn",
     script:
         "../scripts/train_baseline.py"
 
@@ -71,12 +58,14 @@ rule train_cvae:
         "logs/{task}/train_cvae.log",
     benchmark:
         "results/{task}/benchmarks/train_cvae.tsv"
+    conda:
+        "../envs/ipage.yaml"
     threads: 1
     resources:
         gpu=config["gpu"],
     params:
-        model="cvae",
         **_baseline_train_params("cvae"),
+        model="cvae",
     script:
         "../scripts/train_baseline.py"
 
@@ -93,12 +82,14 @@ rule train_surrogate:
         "logs/{task}/train_surrogate.log",
     benchmark:
         "results/{task}/benchmarks/train_surrogate.tsv"
+    conda:
+        "../envs/ipage.yaml"
     threads: 1
     resources:
         gpu=config["gpu"],
     params:
-        model="mlp",
         **_baseline_train_params("na_surrogate"),
+        model="mlp",
     script:
         "../scripts/train_baseline.py"
 
@@ -117,6 +108,8 @@ rule sample_baseline:
         "results/{task}/benchmarks/{generative}_{scenario}_sample_baseline.tsv"
     wildcard_constraints:
         generative="|".join(GENERATIVE_BASELINES),
+    conda:
+        "../envs/ipage.yaml"
     threads: 1
     params:
         evaluation=settings("evaluation"),
@@ -139,6 +132,8 @@ rule neural_adjoint:
         "logs/{task}/na/{scenario}/neural_adjoint.log",
     benchmark:
         "results/{task}/benchmarks/na_{scenario}_neural_adjoint.tsv"
+    conda:
+        "../envs/ipage.yaml"
     threads: 1
     resources:
         gpu=config["gpu"],

@@ -9,6 +9,8 @@ rule simulate:
         "results/{task}/benchmarks/simulate.tsv"
     wildcard_constraints:
         task="|".join(CHEAP_TASKS),
+    conda:
+        "../envs/ipage.yaml"
     params:
         dataset=settings("dataset"),
         options=task_options,
@@ -27,6 +29,8 @@ rule split:
         "logs/{task}/split.log",
     benchmark:
         "results/{task}/benchmarks/split.tsv"
+    conda:
+        "../envs/ipage.yaml"
     params:
         dataset=settings("dataset"),
         seed=config["seed"],

@@ -9,6 +9,8 @@ rule resimulate:
         "logs/{task}/{method}/{scenario}/resimulate.log",
     benchmark:
         "results/{task}/benchmarks/{method}_{scenario}_resimulate.tsv"
+    conda:
+        "../envs/ipage.yaml"
     params:
         options=task_options,
     script:
@@ -21,13 +23,17 @@ rule evaluate:
         solutions=expand(
             "results/{{task}}/{{method}}/{scenario}/solutions.npz", scenario=SCENARIOS
         ),
-        resim=expand("results/{{task}}/{{method}}/{scenario}/resim.npz", scenario=SCENARIOS),
+        resim=expand(
+            "results/{{task}}/{{method}}/{scenario}/resim.npz", scenario=SCENARIOS
+        ),
         provenance=model_provenance,
     output:
         "results/{task}/{method}/metrics.csv",
         provenance="results/{task}/{method}/metrics_provenance.json",
     log:
         "logs/{task}/{method}/evaluate.log",
+    conda:
+        "../envs/ipage.yaml"
     params:
         scenarios=list(SCENARIOS),
         target=single_target,
@@ -48,5 +54,7 @@ rule summarize:
         provenance="results/tables/summary_provenance.json",
     log:
         "logs/summarize.log",
+    conda:
+        "../envs/ipage.yaml"
     script:
         "../scripts/summarize.py"

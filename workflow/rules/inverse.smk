@@ -9,6 +9,8 @@ rule sample_latent:
         "logs/{task}/{inn_method}/{scenario}/sample_latent.log",
     benchmark:
         "results/{task}/benchmarks/{inn_method}_{scenario}_sample_latent.tsv"
+    conda:
+        "../envs/ipage.yaml"
     params:
         evaluation=settings("evaluation"),
         z_dim=z_dim,
@@ -31,6 +33,8 @@ rule localize:
         "logs/{task}/{inn_method}/{scenario}/localize.log",
     benchmark:
         "results/{task}/benchmarks/{inn_method}_{scenario}_localize.tsv"
+    conda:
+        "../envs/ipage.yaml"
     params:
         localization=settings("localization"),
         evaluation=settings("evaluation"),
@@ -51,6 +55,8 @@ rule ns_study:
         "results/{task}/{inn_method}/ns_study.npz",
     log:
         "logs/{task}/{inn_method}/ns_study.log",
+    conda:
+        "../envs/ipage.yaml"
     params:
         ns=lambda w: ns_values(ipage_config.section(config, w.task, "evaluation")),
         localization=settings("localization"),

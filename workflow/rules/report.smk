@@ -1,49 +1,7 @@
-# Paper-style tables (Tables 2, 3), figures (Figs 4/5, 7, error histograms, INN training) and
-# the sinewave mode coverage over N_s; report() marks what `snakemake --report` shows.
-
-REPORT_SINEWAVE = "sinewave" in TASK_NAMES
-REPORT_INN = any(method in INN_METHODS for method in METHODS)
-REPORT_PAIRS = [(method, scenario) for method in METHODS for scenario in SCENARIOS]
-
-
-def report_outputs():
-    """Every table and figure rule all asks for under the current config."""
-    out = [
-        "results/tables/table2.md",
-        "results/tables/table3.md",
-        "results/tables/table2.html",
-        "results/tables/table3.html",
-        "results/figures/time_to_solution.png",
-    ]
-    out += expand("results/figures/{task}/resim_errors.png", task=TASK_NAMES)
-    if REPORT_INN:
-        out += expand("results/figures/{task}/inn_training.png", task=TASK_NAMES)
-    if REPORT_SINEWAVE:
-        out += [
-            "results/figures/sinewave/solutions.png",
-            "results/tables/modes_vs_ns.csv",
-            "results/figures/sinewave/modes_vs_ns.png",
-        ]
-    return out
-
-
-REPORT_OUTPUTS = report_outputs()
-
-
-def sinewave_single_target(wildcards):
-    """Per method: the N_s study of INN methods (a fresh N_s-point design per N_s), else the
-    single-target solutions, whose first N_s are i.i.d. draws for the generative baselines."""
-    return [
-        f"results/sinewave/{method}/ns_study.npz"
-        if method in INN_METHODS
-        else f"results/sinewave/{method}/single_target/solutions.npz"
-        for method in METHODS
-    ]
-
-
 rule tables:
     """Tables 2 (many_targets) and 3 (single_target): methods x tasks, mean +- std of the
-    re-simulation MSE, best per task in bold; markdown for the repository, HTML for the report."""
+    re-simulation MSE, best per task in bold; markdown for the repository, HTML for the report.
+    """
     input:
         "results/tables/summary.csv",
     output:
@@ -63,6 +21,8 @@ rule tables:
         ),
     log:
         "logs/report/tables.log",
+    conda:
+        "../envs/ipage.yaml"
     script:
         "../scripts/tables.py"
 
@@ -81,6 +41,8 @@ rule figure_time_to_solution:
         ),
     log:
         "logs/report/figure_time_to_solution.log",
+    conda:
+        "../envs/ipage.yaml"
     script:
         "../scripts/figures.py"
 
@@ -88,7 +50,9 @@ rule figure_time_to_solution:
 rule figure_resim_errors:
     """Per task: histograms of Omega(x) - y* (norm for y_dim > 1) per method and scenario."""
     input:
-        solutions=lambda w: [f"results/{w.task}/{m}/{s}/solutions.npz" for m, s in REPORT_PAIRS],
+        solutions=lambda w: [
+            f"results/{w.task}/{m}/{s}/solutions.npz" for m, s in REPORT_PAIRS
+        ],
         resim=lambda w: [f"results/{w.task}/{m}/{s}/resim.npz" for m, s in REPORT_PAIRS],
     output:
         report(
@@ -100,6 +64,8 @@ rule figure_resim_errors:
         ),
     log:
         "logs/report/{task}/figure_resim_errors.log",
+    conda:
+        "../envs/ipage.yaml"
     params:
         pairs=REPORT_PAIRS,
         options=task_options,
@@ -121,6 +87,8 @@ rule figure_inn_training:
         ),
     log:
         "logs/report/{task}/figure_inn_training.log",
+    conda:
+        "../envs/ipage.yaml"
     script:
         "../scripts/figures.py"
 
@@ -140,6 +108,8 @@ rule figure_sinewave_solutions:
         ),
     log:
         "logs/report/sinewave/figure_sinewave_solutions.log",
+    conda:
+        "../envs/ipage.yaml"
     params:
         methods=METHODS,
         target=lambda w: ipage_config.target(config, "sinewave").tolist(),
@@ -170,6 +140,8 @@ rule modes_vs_ns:
         ),
     log:
         "logs/report/sinewave/modes_vs_ns.log",
+    conda:
+        "../envs/ipage.yaml"
     params:
         methods=METHODS,
         target=lambda w: ipage_config.target(config, "sinewave").tolist(),

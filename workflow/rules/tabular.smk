@@ -1,12 +1,7 @@
-def tabular_files(wildcards):
-    """The data file(s) of a tabular task: a newer file makes its dataset out of date."""
-    path = config["tabular"][wildcards.task]["path"]
-    return [path] if isinstance(path, str) else list(path)
-
-
 rule tabular_dataset:
     """A tabular task's dataset: the user's table read, checked and cleaned (non-finite rows,
-    duplicates), transformed to learning coordinates; the simulator (if any) spot-checked."""
+    duplicates), transformed to learning coordinates; the simulator (if any) spot-checked.
+    """
     input:
         tabular_files,
     output:
@@ -18,6 +13,8 @@ rule tabular_dataset:
         "results/{task}/benchmarks/tabular_dataset.tsv"
     wildcard_constraints:
         task="|".join(TABULAR_TASKS) or "(?!)",
+    conda:
+        "../envs/ipage.yaml"
     params:
         options=task_options,
         seed=config["seed"],

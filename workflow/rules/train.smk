@@ -12,6 +12,8 @@ rule train_inn:
         "logs/{task}/train_inn.log",
     benchmark:
         "results/{task}/benchmarks/train_inn.tsv"
+    conda:
+        "../envs/ipage.yaml"
     threads: 1
     resources:
         gpu=config["gpu"],
