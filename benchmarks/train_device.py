@@ -37,8 +37,10 @@ def main() -> None:
 
     config = ipage_config.validate(yaml.safe_load(open(args.config)))
     task = ipage_config.make_task(config, args.task)
-    data, inn, loc, ev = (ipage_config.section(config, args.task, s)
-                          for s in ("dataset", "inn", "localization", "evaluation"))
+    data, inn, loc, ev = (
+        ipage_config.section(config, args.task, s)
+        for s in ("dataset", "inn", "localization", "evaluation")
+    )
     z_dim, dim_total = ipage_config.inn_dims(config, args.task)
     inn = {k: v for k, v in inn.items() if k not in ("z_dim", "dim_total", "pad")}
     if args.epochs:
@@ -63,19 +65,34 @@ def main() -> None:
             y_t = torch.as_tensor(targets, dtype=torch.float32, device=device)
             z = torch.randn(n, z_dim, generator=torch.Generator().manual_seed(1)).to(device)
             x0 = final.sample_x(y_t, z).cpu().numpy().astype(np.float64)
-        res = localize(ForwardSurrogate(surrogate), x0, targets, task.lower, task.upper,
-                       loc["steps"], loc["lr"], 0.0)
+        res = localize(
+            ForwardSurrogate(surrogate),
+            x0,
+            targets,
+            task.lower,
+            task.upper,
+            loc["steps"],
+            loc["lr"],
+            0.0,
+        )
         loc_seconds = time.perf_counter() - start
-        results.append({
-            "task": args.task, "device": name,
-            "device_name": torch.cuda.get_device_name() if name == "cuda" else "cpu (1 thread)",
-            "epochs": settings.epochs, "train_seconds": round(seconds, 2),
-            "seconds_per_epoch": round(seconds / settings.epochs, 4),
-            "best_val_l_y": min(h["val_loss"] for h in history),
-            "localize_candidates": n, "localize_steps": loc["steps"],
-            "localize_seconds": round(loc_seconds, 3),
-            "localized_resim_mse": float(np.mean(np.sum((task.forward(res.x) - targets) ** 2, 1))),
-        })
+        results.append(
+            {
+                "task": args.task,
+                "device": name,
+                "device_name": torch.cuda.get_device_name() if name == "cuda" else "cpu (1 thread)",
+                "epochs": settings.epochs,
+                "train_seconds": round(seconds, 2),
+                "seconds_per_epoch": round(seconds / settings.epochs, 4),
+                "best_val_l_y": min(h["val_loss"] for h in history),
+                "localize_candidates": n,
+                "localize_steps": loc["steps"],
+                "localize_seconds": round(loc_seconds, 3),
+                "localized_resim_mse": float(
+                    np.mean(np.sum((task.forward(res.x) - targets) ** 2, 1))
+                ),
+            }
+        )
         print(json.dumps(results[-1]))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(results, indent=2) + "\n")

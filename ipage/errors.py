@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 class IpageError(ValueError):
-    """A mistake in the user's input (config, data file, simulator). Printed as one line, no traceback."""
+    """A mistake in the user's input (config, data file, simulator): one line, no traceback."""
 
 
 def require(condition: bool, message: str) -> None:

@@ -32,4 +32,5 @@ def trained_model(method: str) -> str:
         return "inn"
     return {"na": "mlp"}.get(method, method)
 
+
 SCENARIOS = ("many_targets", "single_target")

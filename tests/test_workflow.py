@@ -16,8 +16,13 @@ SNAKEMAKE = [sys.executable, "-m", "snakemake"]
 
 def run_snakemake(workdir: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
     cmd = [*SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "--directory", str(workdir), *args]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+    return subprocess.run(
+        cmd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,9 +37,16 @@ def tiny_run(tmp_path_factory):
 @pytest.mark.slow
 def test_summary_contract_and_localization_beats_plain_inn(tiny_run):
     summary = pd.read_csv(tiny_run / "results/tables/summary.csv")
-    assert list(summary.columns[:8]) == ["task", "method", "scenario", "n_solutions",
-                                         "resim_mse_mean", "resim_mse_std", "modes_covered",
-                                         "seconds"]
+    assert list(summary.columns[:8]) == [
+        "task",
+        "method",
+        "scenario",
+        "n_solutions",
+        "resim_mse_mean",
+        "resim_mse_std",
+        "modes_covered",
+        "seconds",
+    ]
     assert set(summary.task) == {"sinewave", "robot_arm", "ballistics"}
     assert len(summary) == 3 * 2 * 2
     assert summary.resim_mse_mean.map(math.isfinite).all()
