@@ -2,7 +2,8 @@
 
 `run_structure` never raises for a calculation problem: a non-converged SCF, a GPAW error or a
 bad cell becomes a result row with status "failed" and the error message. GPAW runs serially
-(no mpiexec) with one BLAS/OpenMP thread per process.
+(no mpiexec); BLAS/OpenMP pools are limited to one thread around each calculation
+(threadpoolctl), and the command-line entry points also set OMP/OPENBLAS/MKL_NUM_THREADS=1.
 
 PAW setups: GPAW finds the ones of the PyPI package `gpaw-data` (installed with `pip install
 gpaw`, see .ci/install_gpaw.sh) on its own; `GPAW_SETUP_PATH` overrides, and if neither is present
@@ -22,9 +23,6 @@ from ipage.crystal.structure import PARAM_NAMES, strained_atoms, write_structure
 from ipage.errors import require
 
 DEBIAN_SETUPS = Path("/usr/share/gpaw-setups")
-
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")  # effective if set before numpy/BLAS is first loaded
 
 
 @dataclass(frozen=True)
