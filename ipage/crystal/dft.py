@@ -12,6 +12,7 @@ Debian's /usr/share/gpaw-setups is used.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import asdict, dataclass
@@ -144,10 +145,15 @@ def band_edges(calc) -> tuple[float, float]:
 
 def compute_gap(atoms, preset: DFTPreset, txt=None) -> dict:
     """Run one SCF and return gap / band edges / k-point count / iterations (may raise)."""
-    from threadpoolctl import threadpool_limits
+    try:
+        from threadpoolctl import threadpool_limits
+
+        one_thread = threadpool_limits(limits=1)
+    except ImportError:  # threadpoolctl is optional; then rely on OMP_NUM_THREADS etc.
+        one_thread = contextlib.nullcontext()
 
     atoms = atoms.copy()
-    with threadpool_limits(limits=1):
+    with one_thread:
         atoms.calc = make_calculator(preset, txt=txt)
         atoms.get_potential_energy()
         vbm, cbm = band_edges(atoms.calc)
