@@ -28,6 +28,7 @@ wildcard_constraints:
 
 include: "workflow/rules/data.smk"
 include: "workflow/rules/architecture.smk"
+include: "workflow/rules/crystal.smk"
 include: "workflow/rules/tabular.smk"
 include: "workflow/rules/train.smk"
 include: "workflow/rules/inverse.smk"

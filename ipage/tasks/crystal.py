@@ -44,6 +44,7 @@ class Crystal(Task):
     name = "crystal"
     x_dim = 6
     y_dim = 1
+    expensive = True  # dataset from the chunked DFT rules (workflow/rules/crystal.smk)
 
     def __init__(
         self,

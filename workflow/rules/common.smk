@@ -120,3 +120,10 @@ def sinewave_single_target(wildcards):
         )
         for method in METHODS
     ]
+
+
+# Crystal task (crystal.smk): the design depends on the box options only, so a change of the
+# DFT preset reruns the DFT chunks (params changed) but keeps the designed cells.
+def crystal_box_options():
+    options = config["task_options"].get("crystal", {})
+    return {k: options[k] for k in ("a0", "strain", "angle") if k in options}

@@ -1,0 +1,153 @@
+# Crystal task (strained SrTiO3 -> PBE band gap with GPAW, x = (a, b, c, alpha, beta, gamma)):
+# a Latin-hypercube design with one structure file per cell, DFT in chunks (one job per chunk,
+# resumable, any order), the generic split/train/sample/localize rules, then DFT re-simulation
+# of a diverse subset of every method's solutions (farthest-point selection), evaluated by the
+# generic evaluate script on that subset. The DFT preset and design box are
+# task_options.crystal; sizes are crystal.* and overrides.crystal.*.
+import math
+
+CRYSTAL = "crystal"
+CRYSTAL_SETTINGS = config["crystal"]
+CRYSTAL_N_SAMPLES = ipage_config.section(config, CRYSTAL, "dataset")["n_samples"]
+CRYSTAL_CHUNK_SIZE = CRYSTAL_SETTINGS["chunk_size"]
+CRYSTAL_N_CHUNKS = math.ceil(CRYSTAL_N_SAMPLES / CRYSTAL_CHUNK_SIZE)
+CRYSTAL_DATA = "results/crystal/data"
+
+
+ruleorder: crystal_resimulate > resimulate
+ruleorder: crystal_evaluate > evaluate
+
+
+rule crystal_structures:
+    """dataset.n_samples cells from a Latin hypercube over the design box (seeded by seed):
+    design.csv (id, chunk, a, b, c, alpha, beta, gamma) and one extxyz file per cell."""
+    output:
+        design=f"{CRYSTAL_DATA}/design.csv",
+        structures=directory(f"{CRYSTAL_DATA}/structures"),
+    log:
+        "logs/crystal/crystal_structures.log",
+    conda:
+        "../envs/ipage.yaml"
+    params:
+        n_samples=CRYSTAL_N_SAMPLES,
+        chunk_size=CRYSTAL_CHUNK_SIZE,
+        box=lambda w: crystal_box_options(),
+        seed=config["seed"],
+    script:
+        "../scripts/crystal_structures.py"
+
+
+rule crystal_dft_chunk:
+    """GPAW band gap of every cell of chunk i, one row each (a failed SCF or GPAW error is a
+    row with status 'failed' and the message); resumes from its journal when interrupted.
+    threads = single-threaded DFT processes side by side."""
+    input:
+        design=f"{CRYSTAL_DATA}/design.csv",
+    output:
+        rows=f"{CRYSTAL_DATA}/chunks/{{i}}.csv",
+        provenance=f"{CRYSTAL_DATA}/chunks/{{i}}_provenance.json",
+    log:
+        "logs/crystal/chunks/{i}.log",
+    benchmark:
+        "results/crystal/benchmarks/crystal_dft_chunk_{i}.tsv"
+    wildcard_constraints:
+        i=r"\d+",
+    conda:
+        "../envs/ipage.yaml"
+    threads: 1
+    params:
+        options=lambda w: config["task_options"].get(CRYSTAL, {}),
+        journal=lambda w: f"{CRYSTAL_DATA}/journal/{w.i}.csv",
+        gpaw_logs=lambda w: (
+            f"{CRYSTAL_DATA}/gpaw_logs" if CRYSTAL_SETTINGS["keep_logs"] else None
+        ),
+    script:
+        "../scripts/crystal_dft_chunk.py"
+
+
+rule crystal_dataset:
+    """Merge the chunks: dataset.csv (every row, failed ones with their message) and
+    samples.npz x (n, 6) lattice parameters, y (n, 1) gap in eV of the converged rows.
+    """
+    input:
+        design=f"{CRYSTAL_DATA}/design.csv",
+        chunks=expand(f"{CRYSTAL_DATA}/chunks/{{i}}.csv", i=range(CRYSTAL_N_CHUNKS)),
+    output:
+        samples=f"{CRYSTAL_DATA}/samples.npz",
+        table=f"{CRYSTAL_DATA}/dataset.csv",
+        provenance=f"{CRYSTAL_DATA}/samples_provenance.json",
+    log:
+        "logs/crystal/crystal_dataset.log",
+    conda:
+        "../envs/ipage.yaml"
+    params:
+        seed=config["seed"],
+    script:
+        "../scripts/crystal_dataset.py"
+
+
+rule crystal_resimulate:
+    """DFT re-simulation (same preset as the dataset) of crystal.resim_solutions solutions
+    per repeat, the most diverse by farthest-point selection; writes that subset in the
+    solutions/resim format (dft_*.npz, what crystal_evaluate scores), the rows with their
+    structure files, and resim.npz over all solutions (NaN where not re-simulated)."""
+    input:
+        solutions="results/{task}/{method}/{scenario}/solutions.npz",
+        split="results/{task}/data/split.npz",
+    output:
+        resim="results/{task}/{method}/{scenario}/resim.npz",
+        solutions="results/{task}/{method}/{scenario}/dft_solutions.npz",
+        dft_resim="results/{task}/{method}/{scenario}/dft_resim.npz",
+        rows="results/{task}/{method}/{scenario}/dft_rows.csv",
+    log:
+        "logs/{task}/{method}/{scenario}/crystal_resimulate.log",
+    benchmark:
+        "results/{task}/benchmarks/{method}_{scenario}_crystal_resimulate.tsv"
+    wildcard_constraints:
+        task=CRYSTAL,
+        method="|".join(METHODS),
+    conda:
+        "../envs/ipage.yaml"
+    threads: 1
+    params:
+        options=task_options,
+        n_select=CRYSTAL_SETTINGS["resim_solutions"],
+        workdir=lambda w: f"results/{w.task}/{w.method}/{w.scenario}",
+        gpaw_logs=lambda w: (
+            f"results/{w.task}/{w.method}/{w.scenario}/dft_gpaw_logs"
+            if CRYSTAL_SETTINGS["keep_logs"]
+            else None
+        ),
+    script:
+        "../scripts/crystal_resimulate.py"
+
+
+rule crystal_evaluate:
+    """The evaluate script on the DFT re-simulated subset: n_solutions = solutions
+    re-simulated by DFT per repeat, re-simulation MSE in eV^2."""
+    input:
+        solutions=expand(
+            "results/{{task}}/{{method}}/{scenario}/dft_solutions.npz",
+            scenario=SCENARIOS,
+        ),
+        resim=expand(
+            "results/{{task}}/{{method}}/{scenario}/dft_resim.npz", scenario=SCENARIOS
+        ),
+        provenance=model_provenance,
+    output:
+        "results/{task}/{method}/metrics.csv",
+        provenance="results/{task}/{method}/metrics_provenance.json",
+    log:
+        "logs/{task}/{method}/evaluate.log",
+    wildcard_constraints:
+        task=CRYSTAL,
+        method="|".join(METHODS),
+    conda:
+        "../envs/ipage.yaml"
+    params:
+        scenarios=list(SCENARIOS),
+        target=single_target,
+        evaluation=settings("evaluation"),
+        options=task_options,
+    script:
+        "../scripts/evaluate.py"

@@ -1,0 +1,108 @@
+"""Rule crystal_dft_chunk: GPAW band gaps of the cells of one chunk, one row per cell.
+
+A failed calculation (SCF not converged, GPAW error) is a row with status 'failed' and the
+error message, never a failed job. Progress goes to a journal (results/crystal/data/journal/,
+not a rule output, so Snakemake keeps it when a job is interrupted): a rerun of the chunk
+reuses the journal's converged rows computed for the same cell with the same preset and
+recomputes the rest (failed rows included). threads = single-threaded DFT processes.
+"""
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"  # one thread per DFT process (threadpoolctl also limits each run)
+
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from ipage.crystal.chunks import run_chunk  # noqa: E402
+from ipage.crystal.dft import RESULT_COLUMNS, gpaw_version  # noqa: E402
+from ipage.crystal.io import write_csv_atomic  # noqa: E402
+from ipage.crystal.structure import PARAM_NAMES  # noqa: E402
+from ipage.tasks import get_task  # noqa: E402
+from ipage.workflow_io import run, write_provenance  # noqa: E402
+
+
+def reusable_journal(path: Path, designs: pd.DataFrame, settings: str) -> pd.DataFrame:
+    """The journal's rows that belong to these designs and this preset (others dropped)."""
+    if not path.exists():
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    old = pd.read_csv(path, keep_default_na=False, dtype={"id": str})
+    want = designs.set_index("id")
+    keep = []
+    for _, row in old.iterrows():
+        sid = str(row["id"])
+        same_cell = sid in want.index and np.allclose(
+            [float(row[k]) for k in PARAM_NAMES],
+            want.loc[sid, list(PARAM_NAMES)].to_numpy(float),
+            rtol=0,
+            atol=1e-9,
+        )
+        keep.append(same_cell and row["preset_settings"] == settings)
+    return old[keep]
+
+
+def main(smk, log):
+    start = time.perf_counter()
+    i = int(smk.wildcards.i)
+    task = get_task("crystal", **smk.params.options)
+    preset = task.preset
+    plan = pd.read_csv(smk.input.design, dtype={"id": str})
+    part = plan[plan.chunk == i].reset_index(drop=True)
+    structures = Path(smk.input.design).parent / "structures"
+    journal = Path(smk.params.journal)
+    reused = reusable_journal(journal, part, preset.describe())
+    write_csv_atomic(journal, reused)
+    workers = max(1, int(smk.threads))
+    log(
+        f"chunk {i}: {len(part)} cells ({part.id.iloc[0]}..{part.id.iloc[-1]}), "
+        f"{len(reused[reused.status == 'ok'])} converged rows reused from {journal}; "
+        f"GPAW {gpaw_version()}, preset {preset.name}: {preset.describe()}; "
+        f"{workers} single-threaded DFT process(es)"
+    )
+    rows = run_chunk(
+        part,
+        journal,
+        preset,
+        structure_dir=None,  # crystal_structures wrote them
+        log_dir=smk.params.gpaw_logs,
+        retry_failed=True,
+        label=f"chunk {i}",
+        workers=workers,
+        progress=log,
+    )
+    rows["structure_file"] = [str(structures / f"{sid}.extxyz") for sid in rows["id"]]
+    write_csv_atomic(smk.output.rows, rows)
+    ok = rows.status == "ok"
+    for r in rows[~ok].itertuples(index=False):
+        log(f"chunk {i}: {r.id} FAILED: {r.error}")
+    wall = time.perf_counter() - start
+    gaps = rows.loc[ok, "gap"].astype(float)
+    log(
+        f"chunk {i}: {int(ok.sum())} ok, {int((~ok).sum())} failed; gap "
+        + (f"{gaps.min():.3f}..{gaps.max():.3f} eV; " if len(gaps) else "none; ")
+        + f"{rows.cpu_s.astype(float).sum():.0f} CPU-s in DFT, {wall:.0f} s wall"
+    )
+    write_provenance(
+        smk.output.provenance,
+        smk.config,
+        {"seed": smk.config.get("seed")},
+        wall,
+        {
+            "chunk": i,
+            "gpaw_version": gpaw_version(),
+            "preset": preset.name,
+            "preset_settings": preset.describe(),
+            "n_ok": int(ok.sum()),
+            "n_failed": int((~ok).sum()),
+            "dft_wall_s": round(float(rows.wall_s.astype(float).sum()), 3),
+            "dft_cpu_s": round(float(rows.cpu_s.astype(float).sum()), 3),
+            "workers": workers,
+        },
+    )
+
+
+run(snakemake, main)  # noqa: F821

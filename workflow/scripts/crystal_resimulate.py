@@ -1,0 +1,179 @@
+"""Rule crystal_resimulate: DFT re-simulation of the most diverse solutions of a method.
+
+Of the n solutions per repeat, k = crystal.resim_solutions are chosen by farthest-point
+selection in box units (greedy max-min distance, starting from the lowest surrogate loss):
+single_target per repeat; many_targets one index set for all repeats (distances over the
+solutions of all repeats of a target), so the chosen targets are shared. They are computed
+with the task's DFT preset (the dataset's), structure files kept in dft_structures/, rows
+(provenance: GPAW version, preset, wall and CPU time, status, error) in dft_rows.csv.
+
+Outputs: dft_solutions.npz / dft_resim.npz, the k solutions in the solutions / resim format
+(crystal_evaluate scores them: n_solutions = k, MSE in eV^2), and resim.npz over all n
+solutions with NaN where a solution was not re-simulated. A failed DFT run is a NaN gap (it
+makes that repeat's MSE NaN) and an error line in the log, never a failed job. An interrupted
+job resumes from dft_journal.csv.
+"""
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_var] = "1"  # one thread per DFT process (threadpoolctl also limits each run)
+
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from scipy.spatial import cKDTree  # noqa: E402
+
+from ipage.crystal.chunks import run_chunk  # noqa: E402
+from ipage.crystal.dft import RESULT_COLUMNS, gpaw_version  # noqa: E402
+from ipage.crystal.io import write_csv_atomic  # noqa: E402
+from ipage.crystal.structure import PARAM_NAMES  # noqa: E402
+from ipage.data import Split, save_npz_atomic  # noqa: E402
+from ipage.errors import require  # noqa: E402
+from ipage.tasks import get_task  # noqa: E402
+from ipage.workflow_io import run  # noqa: E402
+
+
+def farthest_points(u: np.ndarray, k: int, start: int) -> np.ndarray:
+    """Greedy max-min selection of k row indices of u (n, d), beginning with `start`."""
+    chosen = [start]
+    dist = np.linalg.norm(u - u[start], axis=1)
+    while len(chosen) < k:
+        nxt = int(np.argmax(dist))
+        chosen.append(nxt)
+        dist = np.minimum(dist, np.linalg.norm(u - u[nxt], axis=1))
+    return np.array(chosen)
+
+
+def start_index(loss: np.ndarray | None) -> int:
+    if loss is None or not np.isfinite(loss).any():
+        return 0
+    return int(np.nanargmin(np.where(np.isfinite(loss), loss, np.nan)))
+
+
+def reusable_journal(path: Path, designs: pd.DataFrame, settings: str) -> pd.DataFrame:
+    """The journal's rows that belong to these designs and this preset (others dropped)."""
+    if not path.exists():
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    old = pd.read_csv(path, keep_default_na=False, dtype={"id": str})
+    want = designs.set_index("id")
+    keep = []
+    for _, row in old.iterrows():
+        sid = str(row["id"])
+        same_cell = sid in want.index and np.allclose(
+            [float(row[k]) for k in PARAM_NAMES],
+            want.loc[sid, list(PARAM_NAMES)].to_numpy(float),
+            rtol=0,
+            atol=1e-9,
+        )
+        keep.append(same_cell and row["preset_settings"] == settings)
+    return old[keep]
+
+
+def main(smk, log):
+    start = time.perf_counter()
+    w = smk.wildcards
+    task = get_task(w.task, **smk.params.options)
+    preset = task.preset
+    with np.load(smk.input.solutions) as f:
+        sol = {k: f[k] for k in f.files}
+    x, targets = sol["x"], sol["targets"]
+    repeats, n, x_dim = x.shape
+    loss = sol.get("surrogate_loss")
+    k = min(int(smk.params.n_select), n)
+    if k < smk.params.n_select:
+        log(f"only {n} solutions per repeat: all re-simulated (crystal.resim_solutions is larger)")
+    width = task.upper - task.lower
+    u = (x - task.lower) / width
+    if w.scenario == "single_target":
+        require(np.allclose(targets, targets[0]), "single_target solutions with different targets")
+        chosen = np.stack(
+            [
+                farthest_points(u[r], k, start_index(None if loss is None else loss[r]))
+                for r in range(repeats)
+            ]
+        )
+    else:  # one index set: a target's solutions of all repeats side by side
+        features = u.transpose(1, 0, 2).reshape(n, repeats * x_dim)
+        first = start_index(None if loss is None else np.nanmean(loss, axis=0))
+        chosen = np.tile(farthest_points(features, k, first), (repeats, 1))
+    designs = pd.DataFrame(
+        [
+            {"id": f"r{r}_{j:05d}", **dict(zip(PARAM_NAMES, x[r, j], strict=True))}
+            for r in range(repeats)
+            for j in chosen[r]
+        ]
+    )
+    workdir = Path(smk.params.workdir)
+    journal = workdir / "dft_journal.csv"
+    reused = reusable_journal(journal, designs, preset.describe())
+    write_csv_atomic(journal, reused)
+    workers = max(1, int(smk.threads))
+    log(
+        f"{w.task}/{w.method}/{w.scenario}: {k} of {n} solutions x {repeats} repeat(s) by "
+        f"farthest-point selection -> {len(designs)} DFT runs "
+        f"({len(reused[reused.status == 'ok'])} reused from {journal}); GPAW {gpaw_version()}, "
+        f"preset {preset.name}: {preset.describe()}; {workers} DFT process(es)"
+    )
+    rows = run_chunk(
+        designs,
+        journal,
+        preset,
+        structure_dir=workdir / "dft_structures",
+        log_dir=smk.params.gpaw_logs,
+        retry_failed=True,
+        label=f"{w.method}/{w.scenario}",
+        workers=workers,
+        progress=log,
+    )
+    ok = (rows.status == "ok").to_numpy()
+    gaps = np.where(ok, rows.gap.astype(float), np.nan).reshape(repeats, k)
+    for r in rows[~ok].itertuples(index=False):
+        log(f"{r.id} FAILED (NaN gap): {r.error}")
+    sel_targets = targets[chosen[0]]
+    rows.insert(1, "repeat", np.repeat(np.arange(repeats), k))
+    rows.insert(2, "candidate", chosen.reshape(-1))
+    rows.insert(3, "target", np.tile(sel_targets[:, 0], repeats))
+    write_csv_atomic(smk.output.rows, rows)
+
+    split = Split.load(smk.input.split)
+    tree = cKDTree((split.x_train - task.lower) / width)
+    nearest, _ = tree.query(u.reshape(-1, x_dim))
+    nearest = nearest.reshape(repeats, n)
+    y_all = np.full((repeats, n, 1), np.nan)
+    selected = np.zeros((repeats, n), dtype=bool)
+    for r in range(repeats):
+        y_all[r, chosen[r], 0] = gaps[r]
+        selected[r, chosen[r]] = True
+    save_npz_atomic(
+        smk.output.resim, y=y_all, nearest_train_distance=nearest, simulated=True, selected=selected
+    )
+    take = np.arange(repeats)[:, None], chosen
+    subset = {
+        "x": x[take],
+        "targets": sel_targets,
+        "seconds": sol["seconds"],
+        "selected": chosen,
+        "n_candidates": n,
+    }
+    for key in ("surrogate_loss", "surrogate_y"):
+        if key in sol:
+            subset[key] = sol[key][take]
+    save_npz_atomic(smk.output.solutions, **subset)
+    save_npz_atomic(
+        smk.output.dft_resim,
+        y=gaps[:, :, None],
+        nearest_train_distance=nearest[take],
+        simulated=True,
+    )
+    mse = np.mean((gaps[:, :, None] - sel_targets[None]) ** 2, axis=(1, 2))
+    log(
+        f"{int(ok.sum())}/{len(rows)} DFT runs converged; re-sim MSE per repeat "
+        f"{', '.join(f'{m:.3e}' for m in mse)} eV^2; DFT {rows.cpu_s.astype(float).sum():.0f} "
+        f"CPU-s, job {time.perf_counter() - start:.0f} s"
+    )
+
+
+run(snakemake, main)  # noqa: F821
