@@ -57,23 +57,24 @@ def _single_target_solutions(smk):
     return out
 
 
-def sinewave_solutions(smk, log):
-    task = get_task("sinewave", **smk.params.options)
+def _sinewave_inputs(smk):
+    """(task, {method: {N_s: x}}, the N_s every method has, y*, mode tolerance)."""
     x = _single_target_solutions(smk)
     ns = sorted(set.intersection(*(set(v) for v in x.values())))
     target = np.asarray(smk.params.target, dtype=float)
-    tol = smk.params.evaluation["mode_tolerance"]
+    task = get_task("sinewave", **smk.params.options)
+    return task, x, ns, target, smk.params.evaluation["mode_tolerance"]
+
+
+def sinewave_solutions(smk, log):
+    task, x, ns, target, tol = _sinewave_inputs(smk)
     repeat0 = {m: {n: v[n][0] for n in ns} for m, v in x.items()}
     figures.sinewave_solutions(smk.output[0], task, target, repeat0, ns, tol)
     log(f"{len(x)} methods, N_s in {ns} (repeat 0) -> {smk.output[0]}")
 
 
 def modes_vs_ns(smk, log):
-    task = get_task("sinewave", **smk.params.options)
-    x = _single_target_solutions(smk)
-    ns = sorted(set.intersection(*(set(v) for v in x.values())))
-    target = np.asarray(smk.params.target, dtype=float)
-    tol = smk.params.evaluation["mode_tolerance"]
+    task, x, ns, target, tol = _sinewave_inputs(smk)
     counts = {
         m: np.concatenate([tables.count_modes(task, v[n], target, [n], tol) for n in ns])
         for m, v in x.items()
