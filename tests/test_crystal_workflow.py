@@ -1,0 +1,121 @@
+"""The crystal part of the workflow end to end with real (coarse) DFT: LHS structures ->
+chunked GPAW gaps -> dataset -> INN -> iPage solutions -> DFT re-simulation of a diverse
+subset -> summary rows.
+
+Coarse preset: PW(250 eV), Gamma-centred 2x2x2 k-points (contains Gamma and R, the band
+edges of the cubic cell), ~4 CPU-s per cell. Chunk 0 is first computed with maxiter=1: its
+SCFs do not converge, and those failed rows travel through the workflow (dropped from the
+dataset with a count in the log) without failing it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from tests.workflow_helpers import env, snakemake_command
+
+HAVE_GPAW = importlib.util.find_spec("gpaw") is not None
+pytestmark = [
+    pytest.mark.dft,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not HAVE_GPAW, reason="gpaw is not installed (run .ci/install_gpaw.sh to enable DFT tests)"
+    ),
+]
+
+COARSE = {"preset": "fast", "ecut": 250.0, "kpts": 2}
+TINY_CRYSTAL = {
+    "tasks": ["crystal"],
+    "methods": ["ipage"],
+    "seed": 0,
+    "device": "cpu",
+    "task_options": {"crystal": COARSE},
+    "targets": {"crystal": [1.2]},  # inside the coarse preset's gaps
+    # 12 cells in 6 chunks of 2; chunk 0 fails (maxiter=1), 10 converge: 5 train, 2 val, 3 test
+    "dataset": {"n_samples": 12, "val_fraction": 0.2, "test_fraction": 0.3},
+    "crystal": {"chunk_size": 2, "resim_solutions": 2},
+    "inn": {"blocks": 2, "hidden": 16, "epochs": 2, "batch_size": 4},
+    "localization": {"steps": 5},
+    "evaluation": {"n_solutions": 3, "repeats": 1, "oversample": 2},
+}
+FAILING = {**TINY_CRYSTAL, "task_options": {"crystal": {**COARSE, "maxiter": 1}}}
+
+
+def snakemake(workdir, config_name, targets, timeout=3600):
+    """Snakemake with mtime-only rerun triggers: the chunk computed with maxiter=1 is kept."""
+    cmd = snakemake_command(workdir, targets, cores=2)
+    cmd[cmd.index("--configfile") + 1] = str(workdir / config_name)
+    cmd += ["--rerun-triggers", "mtime"]
+    result = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=timeout, env=env(), start_new_session=True
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("crystal")
+    (path / "config.yaml").write_text(yaml.safe_dump(TINY_CRYSTAL))
+    (path / "failing.yaml").write_text(yaml.safe_dump(FAILING))
+    snakemake(path, "failing.yaml", ["results/crystal/data/chunks/0.csv"])
+    snakemake(path, "config.yaml", ["results/tables/summary.csv"])
+    return path
+
+
+def test_failed_scf_rows_do_not_stop_the_workflow(workdir):
+    data = workdir / "results/crystal/data"
+    chunk0 = pd.read_csv(data / "chunks/0.csv", keep_default_na=False)
+    assert list(chunk0.status) == ["failed", "failed"]
+    assert chunk0.error.str.contains("ConvergenceError", regex=False).all()
+    assert (chunk0.gpaw_version != "missing").all() and (chunk0.wall_s.astype(float) > 0).all()
+    assert chunk0.preset_settings.str.contains("PW(250) 2x2x2", regex=False).all()
+    table = pd.read_csv(data / "dataset.csv", keep_default_na=False)
+    assert len(table) == 12 and (table.status == "ok").sum() == 10
+    assert "2 failed rows dropped" in (workdir / "logs/crystal/crystal_dataset.log").read_text()
+    with np.load(data / "samples.npz") as f:
+        x, y = f["x"], f["y"]
+    assert x.shape == (10, 6) and y.shape == (10, 1)
+    assert np.all((y > 0.3) & (y < 3.0))  # PBE gaps of SrTiO3 cells, eV
+    assert (data / "structures/s000011.extxyz").exists()
+    assert not (workdir / "logs/crystal/simulate.log").exists()  # not the generic rule
+
+
+def test_summary_rows_from_dft_resimulation(workdir):
+    summary = pd.read_csv(workdir / "results/tables/summary.csv")
+    rows = summary[summary.task == "crystal"]
+    assert sorted(zip(rows.method, rows.scenario, strict=True)) == [
+        ("ipage", "many_targets"),
+        ("ipage", "single_target"),
+    ]
+    assert (rows.n_solutions == 2).all()  # re-simulated by DFT (of 3 solutions)
+    assert np.isfinite(rows.resim_mse_mean).all() and (rows.resim_mse_mean < 10).all()  # eV^2
+    for scenario in ("many_targets", "single_target"):
+        d = workdir / "results/crystal/ipage" / scenario
+        resim = pd.read_csv(d / "dft_rows.csv", keep_default_na=False)
+        assert len(resim) == 2 and (resim.status == "ok").all()
+        assert (resim.preset_settings == resim.preset_settings.iloc[0]).all()
+        assert "PW(250) 2x2x2" in resim.preset_settings.iloc[0]  # the dataset's preset
+        assert all((d / "dft_structures" / f"{sid}.extxyz").exists() for sid in resim.id)
+        with np.load(d / "resim.npz") as f:
+            assert f["y"].shape == (1, 3, 1) and np.isfinite(f["y"]).sum() == 2
+
+
+def test_deleted_chunk_is_rebuilt_from_its_journal(workdir):
+    """A missing chunk file is remade (its journal's converged rows are reused, no DFT); the
+    other chunks are left alone."""
+    data = workdir / "results/crystal/data"
+    before = pd.read_csv(data / "chunks/3.csv", keep_default_na=False)
+    kept = (data / "chunks/2.csv").stat().st_mtime_ns
+    (data / "chunks/3.csv").unlink()
+    snakemake(workdir, "config.yaml", ["results/crystal/data/samples.npz"], timeout=600)
+    after = pd.read_csv(data / "chunks/3.csv", keep_default_na=False)
+    pd.testing.assert_frame_equal(before, after)
+    assert (data / "chunks/2.csv").stat().st_mtime_ns == kept
+    assert "2 converged rows reused" in (workdir / "logs/crystal/chunks/3.log").read_text()
