@@ -18,7 +18,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from tests.workflow_helpers import env, snakemake_command
+from tests.workflow_helpers import (
+    env,
+    kill_group,
+    run_workflow,
+    snakemake_command,
+    start_workflow,
+    unlock,
+    wait_for_text,
+)
 
 HAVE_GPAW = importlib.util.find_spec("gpaw") is not None
 pytestmark = [
@@ -108,14 +116,39 @@ def test_summary_rows_from_dft_resimulation(workdir):
 
 
 def test_deleted_chunk_is_rebuilt_from_its_journal(workdir):
-    """A missing chunk file is remade (its journal's converged rows are reused, no DFT); the
-    other chunks are left alone."""
+    """A missing chunk file is remade from its journal's converged rows (no DFT), the dataset
+    merged again; the other chunks are left alone."""
     data = workdir / "results/crystal/data"
     before = pd.read_csv(data / "chunks/3.csv", keep_default_na=False)
     kept = (data / "chunks/2.csv").stat().st_mtime_ns
     (data / "chunks/3.csv").unlink()
-    snakemake(workdir, "config.yaml", ["results/crystal/data/samples.npz"], timeout=600)
+    # (a missing input of an up-to-date file is not remade on its own: ask for the chunk)
+    targets = ["results/crystal/data/chunks/3.csv", "results/crystal/data/samples.npz"]
+    snakemake(workdir, "config.yaml", targets, timeout=600)
     after = pd.read_csv(data / "chunks/3.csv", keep_default_na=False)
     pd.testing.assert_frame_equal(before, after)
     assert (data / "chunks/2.csv").stat().st_mtime_ns == kept
     assert "2 converged rows reused" in (workdir / "logs/crystal/chunks/3.log").read_text()
+    with np.load(data / "samples.npz") as f:
+        assert f["x"].shape == (10, 6)
+
+
+def test_killed_chunk_job_resumes_from_its_journal(workdir):
+    """kill -9 after the first cell of a chunk: the rerun computes only the second cell."""
+    data = workdir / "results/crystal/data"
+    before = pd.read_csv(data / "chunks/5.csv", keep_default_na=False)
+    (data / "chunks/5.csv").unlink()
+    (data / "journal/5.csv").unlink()
+    log = workdir / "logs/crystal/chunks/5.log"
+    log.unlink()
+    proc = start_workflow(workdir, ["results/crystal/data/chunks/5.csv"])
+    wait_for_text(log, "structure 1/2", proc, timeout=600)
+    kill_group(proc)
+    assert not (data / "chunks/5.csv").exists()
+    unlock(workdir)
+    run_workflow(workdir, ["results/crystal/data/chunks/5.csv"], timeout=600)
+    text = log.read_text()
+    assert "1 converged rows reused" in text and "structure 2/2" in text
+    after = pd.read_csv(data / "chunks/5.csv", keep_default_na=False)
+    assert list(after.id) == list(before.id) and (after.status == "ok").all()
+    np.testing.assert_allclose(after.gap, before.gap, atol=1e-4)  # same machine
