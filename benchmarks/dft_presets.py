@@ -1,6 +1,6 @@
 """Benchmark the `fast` and `accurate` DFT presets against the converged `reference` preset.
 
-One command (run from the repository root, GPAW installed, about an hour on one core):
+One command (repository root, GPAW installed; ~46 CPU-minutes; --jobs 2 halves the wall time):
 
     python benchmarks/dft_presets.py [--n 5] [--seed 2023] [--jobs 1]
                                      [--out benchmarks/out/dft_presets.csv]
