@@ -201,3 +201,56 @@ def progress_summary(out_dir: str | os.PathLike) -> str:
             f"mean wall {np.mean([float(r['wall_s']) for r in rows]):.1f} s"
         )
     return text
+
+
+def reusable_journal(path: Path, designs: pd.DataFrame, settings: str) -> pd.DataFrame:
+    """A journal's reusable rows: those of these designs computed with this preset."""
+    if not path.exists():
+        return pd.DataFrame(columns=RESULT_COLUMNS)
+    old = pd.read_csv(path, keep_default_na=False, dtype={"id": str})
+    want = designs.set_index("id")
+    keep = []
+    for _, row in old.iterrows():
+        sid = str(row["id"])
+        same_cell = sid in want.index and np.allclose(
+            [float(row[k]) for k in PARAM_NAMES],
+            want.loc[sid, list(PARAM_NAMES)].to_numpy(float),
+            rtol=0,
+            atol=1e-9,
+        )
+        keep.append(same_cell and row["preset_settings"] == settings)
+    return old[keep]
+
+
+def run_journaled(
+    designs: pd.DataFrame,
+    journal: Path,
+    preset,
+    structure_dir: Path | None,
+    log_dir,
+    label: str,
+    workers: int,
+    log: Callable[[str], None],
+) -> pd.DataFrame:
+    """run_chunk after keeping the journal's reusable rows (a resumed job redoes no
+    converged cell); logs what is reused and how it runs."""
+    from ipage.crystal.dft import gpaw_version
+
+    reused = reusable_journal(journal, designs, preset.describe())
+    write_csv_atomic(journal, reused)
+    log(
+        f"{label}: {len(designs)} DFT runs, {int((reused.status == 'ok').sum())} converged rows "
+        f"reused from {journal}; GPAW {gpaw_version()}, preset {preset.name}: "
+        f"{preset.describe()}; {workers} single-threaded DFT process(es)"
+    )
+    return run_chunk(
+        designs,
+        journal,
+        preset,
+        structure_dir=structure_dir,
+        log_dir=log_dir,
+        retry_failed=True,
+        label=label,
+        workers=workers,
+        progress=log,
+    )

@@ -15,34 +15,13 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ipage.crystal.chunks import run_chunk  # noqa: E402
-from ipage.crystal.dft import RESULT_COLUMNS, gpaw_version  # noqa: E402
+from ipage.crystal.chunks import run_journaled  # noqa: E402
+from ipage.crystal.dft import gpaw_version  # noqa: E402
 from ipage.crystal.io import write_csv_atomic  # noqa: E402
-from ipage.crystal.structure import PARAM_NAMES  # noqa: E402
 from ipage.tasks import get_task  # noqa: E402
 from ipage.workflow_io import run, write_provenance  # noqa: E402
-
-
-def reusable_journal(path: Path, designs: pd.DataFrame, settings: str) -> pd.DataFrame:
-    """The journal's rows that belong to these designs and this preset (others dropped)."""
-    if not path.exists():
-        return pd.DataFrame(columns=RESULT_COLUMNS)
-    old = pd.read_csv(path, keep_default_na=False, dtype={"id": str})
-    want = designs.set_index("id")
-    keep = []
-    for _, row in old.iterrows():
-        sid = str(row["id"])
-        same_cell = sid in want.index and np.allclose(
-            [float(row[k]) for k in PARAM_NAMES],
-            want.loc[sid, list(PARAM_NAMES)].to_numpy(float),
-            rtol=0,
-            atol=1e-9,
-        )
-        keep.append(same_cell and row["preset_settings"] == settings)
-    return old[keep]
 
 
 def main(smk, log):
@@ -54,25 +33,17 @@ def main(smk, log):
     part = plan[plan.chunk == i].reset_index(drop=True)
     structures = Path(smk.input.design).parent / "structures"
     journal = Path(smk.params.journal)
-    reused = reusable_journal(journal, part, preset.describe())
-    write_csv_atomic(journal, reused)
+    log(f"chunk {i}: cells {part.id.iloc[0]}..{part.id.iloc[-1]}")
     workers = max(1, int(smk.threads))
-    log(
-        f"chunk {i}: {len(part)} cells ({part.id.iloc[0]}..{part.id.iloc[-1]}), "
-        f"{len(reused[reused.status == 'ok'])} converged rows reused from {journal}; "
-        f"GPAW {gpaw_version()}, preset {preset.name}: {preset.describe()}; "
-        f"{workers} single-threaded DFT process(es)"
-    )
-    rows = run_chunk(
+    rows = run_journaled(
         part,
         journal,
         preset,
-        structure_dir=None,  # crystal_structures wrote them
-        log_dir=smk.params.gpaw_logs,
-        retry_failed=True,
-        label=f"chunk {i}",
-        workers=workers,
-        progress=log,
+        None,  # crystal_structures wrote the structure files
+        smk.params.gpaw_logs,
+        f"chunk {i}",
+        workers,
+        log,
     )
     rows["structure_file"] = [str(structures / f"{sid}.extxyz") for sid in rows["id"]]
     write_csv_atomic(smk.output.rows, rows)

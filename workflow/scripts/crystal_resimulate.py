@@ -26,8 +26,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy.spatial import cKDTree  # noqa: E402
 
-from ipage.crystal.chunks import run_chunk  # noqa: E402
-from ipage.crystal.dft import RESULT_COLUMNS, gpaw_version  # noqa: E402
+from ipage.crystal.chunks import run_journaled  # noqa: E402
 from ipage.crystal.io import write_csv_atomic  # noqa: E402
 from ipage.crystal.structure import PARAM_NAMES  # noqa: E402
 from ipage.data import Split, save_npz_atomic  # noqa: E402
@@ -51,25 +50,6 @@ def start_index(loss: np.ndarray | None) -> int:
     if loss is None or not np.isfinite(loss).any():
         return 0
     return int(np.nanargmin(np.where(np.isfinite(loss), loss, np.nan)))
-
-
-def reusable_journal(path: Path, designs: pd.DataFrame, settings: str) -> pd.DataFrame:
-    """The journal's rows that belong to these designs and this preset (others dropped)."""
-    if not path.exists():
-        return pd.DataFrame(columns=RESULT_COLUMNS)
-    old = pd.read_csv(path, keep_default_na=False, dtype={"id": str})
-    want = designs.set_index("id")
-    keep = []
-    for _, row in old.iterrows():
-        sid = str(row["id"])
-        same_cell = sid in want.index and np.allclose(
-            [float(row[k]) for k in PARAM_NAMES],
-            want.loc[sid, list(PARAM_NAMES)].to_numpy(float),
-            rtol=0,
-            atol=1e-9,
-        )
-        keep.append(same_cell and row["preset_settings"] == settings)
-    return old[keep]
 
 
 def main(smk, log):
@@ -108,25 +88,19 @@ def main(smk, log):
     )
     workdir = Path(smk.params.workdir)
     journal = workdir / "dft_journal.csv"
-    reused = reusable_journal(journal, designs, preset.describe())
-    write_csv_atomic(journal, reused)
-    workers = max(1, int(smk.threads))
     log(
         f"{w.task}/{w.method}/{w.scenario}: {k} of {n} solutions x {repeats} repeat(s) by "
-        f"farthest-point selection -> {len(designs)} DFT runs "
-        f"({len(reused[reused.status == 'ok'])} reused from {journal}); GPAW {gpaw_version()}, "
-        f"preset {preset.name}: {preset.describe()}; {workers} DFT process(es)"
+        "farthest-point selection"
     )
-    rows = run_chunk(
+    rows = run_journaled(
         designs,
         journal,
         preset,
-        structure_dir=workdir / "dft_structures",
-        log_dir=smk.params.gpaw_logs,
-        retry_failed=True,
-        label=f"{w.method}/{w.scenario}",
-        workers=workers,
-        progress=log,
+        workdir / "dft_structures",
+        smk.params.gpaw_logs,
+        f"{w.method}/{w.scenario}",
+        max(1, int(smk.threads)),
+        log,
     )
     ok = (rows.status == "ok").to_numpy()
     gaps = np.where(ok, rows.gap.astype(float), np.nan).reshape(repeats, k)
