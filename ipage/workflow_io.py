@@ -88,3 +88,36 @@ def write_provenance(
         **(extra or {}),
     }
     write_text_atomic(path, json.dumps(record, indent=2) + "\n")
+
+
+def save_solutions(
+    smk: Any,
+    x: list,
+    targets,
+    surrogate_loss,
+    seconds: list,
+    started: float,
+    device: object,
+    **extra,
+) -> None:
+    """Every method's solutions.npz (x (R, n, x_dim), targets (n, y_dim), surrogate_loss
+    (R, n), seconds (R,), plus extra arrays) and its provenance JSON."""
+    import numpy as np
+
+    from ipage.data import save_npz_atomic
+
+    save_npz_atomic(
+        smk.output[0],
+        x=np.stack(x),
+        targets=targets,
+        surrogate_loss=np.asarray(surrogate_loss),
+        seconds=np.asarray(seconds),
+        **extra,
+    )
+    write_provenance(
+        smk.output.provenance,
+        smk.config,
+        {"seed": smk.config.get("seed")},
+        time.perf_counter() - started,
+        {"device": str(device)},
+    )

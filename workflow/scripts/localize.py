@@ -5,14 +5,13 @@ import time
 import numpy as np
 import torch
 
-from ipage.data import save_npz_atomic
 from ipage.device import select_device, set_threads
 from ipage.inverse import solve
 from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
 from ipage.models.serialize import load_model
 from ipage.tasks import get_task
-from ipage.workflow_io import run, write_provenance
+from ipage.workflow_io import run, save_solutions
 
 
 def main(smk, log):
@@ -54,20 +53,15 @@ def main(smk, log):
             surrogate(torch.as_tensor(x, dtype=torch.float32, device=device)).cpu().numpy()
             for x in xs
         ]
-    save_npz_atomic(
-        smk.output[0],
-        x=np.stack(xs),
-        targets=targets,
-        surrogate_loss=np.stack(losses),
+    save_solutions(
+        smk,
+        xs,
+        targets,
+        np.stack(losses),
+        seconds,
+        t_start,
+        device,
         surrogate_y=np.stack(predicted).astype(np.float64),
-        seconds=np.array(seconds),
-    )
-    write_provenance(
-        smk.output.provenance,
-        smk.config,
-        {"seed": smk.config.get("seed")},
-        time.perf_counter() - t_start,
-        {"device": str(device)},
     )
 
 

@@ -4,14 +4,14 @@ import time
 
 import numpy as np
 
-from ipage.data import Split, save_npz_atomic
+from ipage.data import Split
 from ipage.device import select_device, set_threads
 from ipage.errors import require
 from ipage.models.serialize import load_model
 from ipage.na import NASettings, neural_adjoint
 from ipage.scenarios import scenario_seed, scenario_targets
 from ipage.tasks import get_task
-from ipage.workflow_io import run, write_provenance
+from ipage.workflow_io import run, save_solutions
 
 
 def main(smk, log):
@@ -46,20 +46,7 @@ def main(smk, log):
             f"loss {np.median(result.surrogate_loss):.2e}, {result.out_of_box} outside the box, "
             f"{seconds[-1]:.2f} s"
         )
-    save_npz_atomic(
-        smk.output[0],
-        x=np.stack(xs),
-        targets=targets,
-        surrogate_loss=np.stack(losses),
-        seconds=np.array(seconds),
-    )
-    write_provenance(
-        smk.output.provenance,
-        smk.config,
-        {"seed": smk.params.seed},
-        time.perf_counter() - t_start,
-        {"device": str(device)},
-    )
+    save_solutions(smk, xs, targets, np.stack(losses), seconds, t_start, device)
 
 
 run(snakemake, main)  # noqa: F821

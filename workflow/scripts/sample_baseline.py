@@ -5,11 +5,11 @@ import time
 import numpy as np
 import torch
 
-from ipage.data import Split, save_npz_atomic
+from ipage.data import Split
 from ipage.device import select_device, set_threads
 from ipage.models.serialize import load_model
 from ipage.scenarios import scenario_seed, scenario_targets
-from ipage.workflow_io import run, write_provenance
+from ipage.workflow_io import run, save_solutions
 
 
 def main(smk, log):
@@ -33,20 +33,8 @@ def main(smk, log):
         xs.append(x)
         log(f"repeat {repeat + 1}/{ev['repeats']}: {len(x)} {w.generative} samples, "
             f"{seconds[-1]:.3f} s")  # fmt: skip
-    save_npz_atomic(
-        smk.output[0],
-        x=np.stack(xs),
-        targets=targets,
-        surrogate_loss=np.full((len(xs), len(targets)), np.nan),
-        seconds=np.array(seconds),
-    )
-    write_provenance(
-        smk.output.provenance,
-        smk.config,
-        {"seed": smk.params.seed},
-        time.perf_counter() - t_start,
-        {"device": str(device)},
-    )
+    no_loss = np.full((len(xs), len(targets)), np.nan)
+    save_solutions(smk, xs, targets, no_loss, seconds, t_start, device)
 
 
 run(snakemake, main)  # noqa: F821
