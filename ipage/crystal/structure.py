@@ -9,13 +9,12 @@ the cell is strained, the internal positions are not relaxed.
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from ipage.crystal.io import make_readable
+from ipage.atomic import atomic_output
 from ipage.errors import require
 
 A0 = 3.905  # Angstrom, cubic SrTiO3 (experimental lattice constant)
@@ -112,13 +111,6 @@ def write_structure(path: str | os.PathLike, atoms, params, **info) -> Path:
     atoms = atoms.copy()
     atoms.info.update({k: float(v) for k, v in zip(PARAM_NAMES, np.asarray(params), strict=True)})
     atoms.info.update(info)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp.extxyz")
-    os.close(fd)
-    try:
+    with atomic_output(path) as tmp:
         write(tmp, atoms, format="extxyz")
-        make_readable(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
     return path
