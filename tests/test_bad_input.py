@@ -473,3 +473,18 @@ def test_snakemake_without_config_says_what_to_pass(tmp_path: Path) -> None:
         f"error: no configuration: config/config.yaml is not in {tmp_path}; pass --configfile "
         "<file>.yaml (examples: config/*.yaml in the repository)"
     )
+
+
+@pytest.mark.slow
+def test_crystal_dataset_dir_without_chunks_is_one_error_line(tmp_path: Path) -> None:
+    import yaml
+
+    config = {"tasks": ["crystal"], "methods": ["ipage"], "crystal": {"dataset_dir": "nowhere"}}
+    (tmp_path / "crystal.yaml").write_text(yaml.safe_dump(config))
+    line = one_error_line(
+        snakemake_dry_run(tmp_path, "--configfile", str(tmp_path / "crystal.yaml"))
+    )
+    assert line == (
+        "error: crystal.dataset_dir nowhere holds no chunks/chunk_*.csv: make it with "
+        "python -m ipage.crystal generate --out DIR"
+    )

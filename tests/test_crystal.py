@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ipage.crystal.chunks import generate, merge_chunks, plan_dataset, run_chunk
+from ipage.crystal.chunks import generate, load_generated, merge_chunks, plan_dataset, run_chunk
 from ipage.crystal.dft import RESULT_COLUMNS, get_preset, run_structure
 from ipage.crystal.structure import (
     A0,
@@ -121,6 +121,7 @@ def _fake_runner(params, preset, structure_id, structure_dir=None, log_dir=None)
         "error": "" if ok else "KohnShamConvergenceError: fake",
         "wall_s": 0.1,
         "preset": get_preset(preset).name,
+        "preset_settings": get_preset(preset).describe(),
     }
 
 
@@ -199,3 +200,24 @@ def test_run_chunk_with_worker_processes(tmp_path):
     assert list(out.id.astype(str)) == ["0", "1", "2", "3", "4"]  # design order kept
     assert len(lines) == 5 and lines[-1].startswith("structure 5/5")
     np.testing.assert_allclose(out.gap.astype(float)[:3], x[:3, :3].mean(axis=1))
+
+
+def test_partly_generated_dataset_is_loaded_and_checked(tmp_path):
+    """crystal.dataset_dir: the rows computed so far, refused for another preset or box."""
+    plan_dataset(tmp_path, n=10, chunk_size=4, seed=0)
+    generate(tmp_path, "fast", chunks=[0, 2], runner=_fake_runner, progress=lambda s: None)
+    box = DesignBox()
+    df, planned = load_generated(tmp_path, get_preset("fast").describe(), box.lower, box.upper)
+    assert planned == 10 and list(df.id) == [
+        "s000000",
+        "s000001",
+        "s000002",
+        "s000003",
+        "s000008",
+        "s000009",
+    ]
+    with pytest.raises(IpageError, match="computed with preset .*use the dataset's preset"):
+        load_generated(tmp_path, get_preset("accurate").describe(), box.lower, box.upper)
+    narrow = DesignBox(strain=0.01, angle=1.0)
+    with pytest.raises(IpageError, match="lie outside the configured design box"):
+        load_generated(tmp_path, get_preset("fast").describe(), narrow.lower, narrow.upper)

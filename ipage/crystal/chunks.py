@@ -167,6 +167,41 @@ def generate(
         progress(f"chunk {c} complete ({time.perf_counter() - t0:.0f} s since start)")
 
 
+def generated_rows(out_dir: str | os.PathLike) -> pd.DataFrame:
+    """Every result row computed so far in a `generate` directory, one per cell, in id order
+    (a partly generated dataset is usable: its cells are a random subset of the design)."""
+    files = sorted((Path(out_dir) / "chunks").glob("chunk_*.csv"))
+    require(
+        files, f"no chunk files in {Path(out_dir) / 'chunks'}: run python -m ipage.crystal generate"
+    )
+    parts = [pd.read_csv(f, keep_default_na=False, dtype={"id": str}) for f in files]
+    df = pd.concat(parts, ignore_index=True)
+    return df.drop_duplicates("id", keep="last").sort_values("id").reset_index(drop=True)
+
+
+def load_generated(
+    out_dir: str | os.PathLike, preset_settings: str, lower: np.ndarray, upper: np.ndarray
+) -> tuple[pd.DataFrame, int]:
+    """(rows computed so far, cells designed) of a `generate` directory that a workflow
+    re-simulates with `preset_settings` in the box [lower, upper]; refuses rows made with
+    another preset or outside the box (the re-simulated gap must be the learnt one)."""
+    df = generated_rows(out_dir)
+    found = sorted(set(df.preset_settings[df.status == "ok"].astype(str)))
+    require(
+        found == [preset_settings],
+        f"{out_dir} was computed with preset {found}, the config asks for "
+        f"{preset_settings!r}: use the dataset's preset",
+    )
+    x = df[list(PARAM_NAMES)].to_numpy(float)
+    inside = np.all((x >= lower - 1e-9) & (x <= upper + 1e-9), axis=1)
+    require(
+        inside.all(),
+        f"{int((~inside).sum())} cells of {out_dir} lie outside the configured design box "
+        "(strain, angle): use the box it was generated with",
+    )
+    return df, len(pd.read_csv(Path(out_dir) / "design.csv"))
+
+
 def merge_chunks(out_dir: str | os.PathLike) -> pd.DataFrame:
     """Concatenate chunks/*.csv -> dataset.csv (all rows) and samples.npz (x, y of ok rows).
 
@@ -174,10 +209,7 @@ def merge_chunks(out_dir: str | os.PathLike) -> pd.DataFrame:
     degrees, y (n, 1) the PBE gap in eV.
     """
     out_dir = Path(out_dir)
-    files = sorted((out_dir / "chunks").glob("chunk_*.csv"))
-    require(files, f"no chunk files in {out_dir / 'chunks'}")
-    df = pd.concat([pd.read_csv(f, keep_default_na=False) for f in files], ignore_index=True)
-    df = df.drop_duplicates("id", keep="last").sort_values("id").reset_index(drop=True)
+    df = generated_rows(out_dir)
     write_csv_atomic(out_dir / "dataset.csv", df)
     ok = df[df.status == "ok"]
     save_npz_atomic(

@@ -5,6 +5,7 @@
 # generic evaluate script on that subset. The DFT preset and design box are
 # task_options.crystal; sizes are crystal.* and overrides.crystal.*.
 import math
+from glob import glob
 
 CRYSTAL = "crystal"
 CRYSTAL_SETTINGS = config["crystal"]
@@ -12,6 +13,29 @@ CRYSTAL_N_SAMPLES = ipage_config.section(config, CRYSTAL, "dataset")["n_samples"
 CRYSTAL_CHUNK_SIZE = CRYSTAL_SETTINGS["chunk_size"]
 CRYSTAL_N_CHUNKS = math.ceil(CRYSTAL_N_SAMPLES / CRYSTAL_CHUNK_SIZE)
 CRYSTAL_DATA = "results/crystal/data"
+# crystal.dataset_dir: rows made outside the workflow by `python -m ipage.crystal generate`
+# (e.g. a long background run); its chunk files are the dataset's inputs, so new rows rerun it.
+CRYSTAL_EXTERNAL = CRYSTAL_SETTINGS["dataset_dir"]
+CRYSTAL_EXTERNAL_CHUNKS = (
+    sorted(glob(f"{CRYSTAL_EXTERNAL}/chunks/chunk_*.csv")) if CRYSTAL_EXTERNAL else []
+)
+if CRYSTAL_EXTERNAL and CRYSTAL in TASK_NAMES and not CRYSTAL_EXTERNAL_CHUNKS:
+    sys.exit(
+        f"error: crystal.dataset_dir {CRYSTAL_EXTERNAL} holds no chunks/chunk_*.csv: "
+        "make it with python -m ipage.crystal generate --out DIR"
+    )
+
+
+def crystal_dataset_input(wildcards):
+    if CRYSTAL_EXTERNAL:
+        return {
+            "design": f"{CRYSTAL_EXTERNAL}/design.csv",
+            "chunks": CRYSTAL_EXTERNAL_CHUNKS,
+        }
+    return {
+        "design": f"{CRYSTAL_DATA}/design.csv",
+        "chunks": expand(f"{CRYSTAL_DATA}/chunks/{{i}}.csv", i=range(CRYSTAL_N_CHUNKS)),
+    }
 
 
 ruleorder: crystal_resimulate > resimulate
@@ -66,12 +90,11 @@ rule crystal_dft_chunk:
 
 
 rule crystal_dataset:
-    """Merge the chunks: dataset.csv (every row, failed ones with their message) and
-    samples.npz x (n, 6) lattice parameters, y (n, 1) gap in eV of the converged rows.
-    """
+    """Merge the chunks (or crystal.dataset_dir's): dataset.csv (every row, failed ones
+    with their message) and samples.npz x (n, 6) lattice parameters, y (n, 1) gap in eV of
+    the converged rows."""
     input:
-        design=f"{CRYSTAL_DATA}/design.csv",
-        chunks=expand(f"{CRYSTAL_DATA}/chunks/{{i}}.csv", i=range(CRYSTAL_N_CHUNKS)),
+        unpack(crystal_dataset_input),
     output:
         samples=f"{CRYSTAL_DATA}/samples.npz",
         table=f"{CRYSTAL_DATA}/dataset.csv",
@@ -82,6 +105,8 @@ rule crystal_dataset:
         "../envs/ipage.yaml"
     params:
         seed=config["seed"],
+        dataset_dir=CRYSTAL_EXTERNAL,
+        options=lambda w: config["task_options"].get(CRYSTAL, {}),
     script:
         "../scripts/crystal_dataset.py"
 

@@ -1,21 +1,26 @@
-"""Rule crystal_dataset: the DFT chunks merged in design order into dataset.csv (every row,
-failed ones with their error) and samples.npz (x (n, 6) lattice parameters in Angstrom and
-degrees, y (n, 1) PBE gap in eV) of the converged rows; failed rows are dropped and counted."""
+"""Rule crystal_dataset: the DFT rows merged into dataset.csv (every row, failed ones with their
+error) and samples.npz (x (n, 6) lattice parameters in Angstrom and degrees, y (n, 1) PBE gap in
+eV) of the converged rows; failed rows are dropped and counted.
+
+The rows come from the workflow's own chunks (in design order) or, with crystal.dataset_dir,
+from a directory made by `python -m ipage.crystal generate` (possibly still growing: the cells
+computed so far, checked against this config's DFT preset and design box)."""
 
 import time
 
 import numpy as np
 import pandas as pd
 
+from ipage.crystal.chunks import load_generated
 from ipage.crystal.io import write_csv_atomic
 from ipage.crystal.structure import PARAM_NAMES
 from ipage.data import save_npz_atomic
 from ipage.errors import require
+from ipage.tasks import get_task
 from ipage.workflow_io import run, write_provenance
 
 
-def main(smk, log):
-    start = time.perf_counter()
+def workflow_rows(smk) -> pd.DataFrame:
     plan = pd.read_csv(smk.input.design, dtype={"id": str})
     parts = [pd.read_csv(p, keep_default_na=False, dtype={"id": str}) for p in smk.input.chunks]
     df = pd.concat(parts, ignore_index=True)
@@ -25,7 +30,21 @@ def main(smk, log):
         f"chunks lack {len(missing)} designed cell(s) ({', '.join(missing[:5])}); delete "
         "results/crystal/data/chunks/ and rerun",
     )
-    df = df.set_index("id").loc[plan.id].reset_index()  # design order
+    return df.set_index("id").loc[plan.id].reset_index()  # design order
+
+
+def external_rows(smk, log) -> pd.DataFrame:
+    task = get_task("crystal", **smk.params.options)
+    df, planned = load_generated(
+        smk.params.dataset_dir, task.preset.describe(), task.lower, task.upper
+    )
+    log(f"rows from {smk.params.dataset_dir}: {len(df)} of {planned} designed cells computed")
+    return df
+
+
+def main(smk, log):
+    start = time.perf_counter()
+    df = external_rows(smk, log) if smk.params.dataset_dir else workflow_rows(smk)
     write_csv_atomic(smk.output.table, df)
     ok = df.status == "ok"
     failed = df[~ok]
@@ -44,7 +63,7 @@ def main(smk, log):
     write_provenance(
         smk.output.provenance,
         smk.config,
-        {"seed": smk.params.seed},
+        {"seed": smk.params.seed, "dataset_dir": smk.params.dataset_dir},
         time.perf_counter() - start,
         {
             "n_cells": len(df),
