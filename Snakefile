@@ -44,3 +44,4 @@ rule all:
         "results/tables/summary.md",
         REPORT_OUTPUTS,
         ARCHITECTURE_OUTPUTS,
+        CRYSTAL_OUTPUTS,

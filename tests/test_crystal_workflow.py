@@ -52,6 +52,7 @@ TINY_CRYSTAL = {
     "localization": {"steps": 5},
     "evaluation": {"n_solutions": 3, "repeats": 1, "oversample": 2},
 }
+FIGURE = "results/figures/crystal_solutions.png"
 FAILING = {**TINY_CRYSTAL, "task_options": {"crystal": {**COARSE, "maxiter": 1}}}
 
 
@@ -73,7 +74,7 @@ def workdir(tmp_path_factory):
     (path / "config.yaml").write_text(yaml.safe_dump(TINY_CRYSTAL))
     (path / "failing.yaml").write_text(yaml.safe_dump(FAILING))
     snakemake(path, "failing.yaml", ["results/crystal/data/chunks/0.csv"])
-    snakemake(path, "config.yaml", ["results/tables/summary.csv"])
+    snakemake(path, "config.yaml", ["results/tables/summary.csv", FIGURE])
     return path
 
 
@@ -113,6 +114,41 @@ def test_summary_rows_from_dft_resimulation(workdir):
         assert all((d / "dft_structures" / f"{sid}.extxyz").exists() for sid in resim.id)
         with np.load(d / "resim.npz") as f:
             assert f["y"].shape == (1, 3, 1) and np.isfinite(f["y"]).sum() == 2
+
+
+def test_solutions_figure_shows_the_dft_gaps(workdir):
+    assert (workdir / FIGURE).stat().st_size > 20_000
+    log = (workdir / "logs/report/crystal/figure_crystal_solutions.log").read_text()
+    assert "ipage: 2 DFT gaps" in log and "0 failed" in log
+
+
+def test_dataset_dir_reuses_generated_rows(workdir, tmp_path):
+    """crystal.dataset_dir: rows in the layout of `python -m ipage.crystal generate` give the
+    same samples as the workflow's own chunks; another preset is refused with one line."""
+    data = workdir / "results/crystal/data"
+    (tmp_path / "ext/chunks").mkdir(parents=True)
+    (tmp_path / "ext/design.csv").write_text((data / "design.csv").read_text())
+    rows = pd.read_csv(data / "dataset.csv", keep_default_na=False, dtype={"id": str})
+    rows.to_csv(tmp_path / "ext/chunks/chunk_0000.csv", index=False)
+    config = {**TINY_CRYSTAL, "crystal": {**TINY_CRYSTAL["crystal"], "dataset_dir": "ext"}}
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
+    snakemake(tmp_path, "config.yaml", ["results/crystal/data/samples.npz"], timeout=600)
+    for name in ("x", "y"):
+        with (
+            np.load(data / "samples.npz") as a,
+            np.load(tmp_path / data.relative_to(workdir) / "samples.npz") as b,
+        ):
+            np.testing.assert_array_equal(a[name], b[name])
+    assert "12 of 12 designed cells" in (tmp_path / "logs/crystal/crystal_dataset.log").read_text()
+    assert not (tmp_path / "results/crystal/data/chunks").exists()  # no DFT here
+    other = {**config, "task_options": {"crystal": {**COARSE, "ecut": 300.0}}}
+    (tmp_path / "other.yaml").write_text(yaml.safe_dump(other))
+    cmd = snakemake_command(tmp_path, ["results/crystal/data/samples.npz"], cores=1)
+    cmd[cmd.index("--configfile") + 1] = str(tmp_path / "other.yaml")
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env())
+    assert result.returncode != 0
+    log = (tmp_path / "logs/crystal/crystal_dataset.log").read_text()
+    assert "use the dataset's preset" in log and "PW(300)" in log
 
 
 def test_deleted_chunk_is_rebuilt_from_its_journal(workdir):

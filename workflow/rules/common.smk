@@ -127,3 +127,16 @@ def sinewave_single_target(wildcards):
 def crystal_box_options():
     options = config["task_options"].get("crystal", {})
     return {k: options[k] for k in ("a0", "strain", "angle") if k in options}
+
+
+# crystal_dataset's inputs: the workflow's chunks, or crystal.dataset_dir's (crystal.smk).
+def crystal_dataset_input(wildcards):
+    if CRYSTAL_EXTERNAL:
+        return {
+            "design": f"{CRYSTAL_EXTERNAL}/design.csv",
+            "chunks": CRYSTAL_EXTERNAL_CHUNKS,
+        }
+    return {
+        "design": f"{CRYSTAL_DATA}/design.csv",
+        "chunks": expand(f"{CRYSTAL_DATA}/chunks/{{i}}.csv", i=range(CRYSTAL_N_CHUNKS)),
+    }

@@ -24,18 +24,9 @@ if CRYSTAL_EXTERNAL and CRYSTAL in TASK_NAMES and not CRYSTAL_EXTERNAL_CHUNKS:
         f"error: crystal.dataset_dir {CRYSTAL_EXTERNAL} holds no chunks/chunk_*.csv: "
         "make it with python -m ipage.crystal generate --out DIR"
     )
-
-
-def crystal_dataset_input(wildcards):
-    if CRYSTAL_EXTERNAL:
-        return {
-            "design": f"{CRYSTAL_EXTERNAL}/design.csv",
-            "chunks": CRYSTAL_EXTERNAL_CHUNKS,
-        }
-    return {
-        "design": f"{CRYSTAL_DATA}/design.csv",
-        "chunks": expand(f"{CRYSTAL_DATA}/chunks/{{i}}.csv", i=range(CRYSTAL_N_CHUNKS)),
-    }
+CRYSTAL_OUTPUTS = (
+    ["results/figures/crystal_solutions.png"] if CRYSTAL in TASK_NAMES else []
+)
 
 
 ruleorder: crystal_resimulate > resimulate
@@ -176,3 +167,34 @@ rule crystal_evaluate:
         options=task_options,
     script:
         "../scripts/evaluate.py"
+
+
+rule figure_crystal_solutions:
+    """DFT gaps and lattice parameters of every method's re-simulated single-target
+    solutions, against y* and the training data."""
+    input:
+        solutions=expand(
+            "results/crystal/{method}/single_target/dft_solutions.npz", method=METHODS
+        ),
+        resim=expand(
+            "results/crystal/{method}/single_target/dft_resim.npz", method=METHODS
+        ),
+        split="results/crystal/data/split.npz",
+    output:
+        report(
+            "results/figures/crystal_solutions.png",
+            caption="../report/crystal_solutions.rst",
+            category="2. Figures",
+            subcategory="Strained SrTiO3",
+            labels={"figure": "DFT re-simulated solutions", "task": "crystal"},
+        ),
+    log:
+        "logs/report/crystal/figure_crystal_solutions.log",
+    conda:
+        "../envs/ipage.yaml"
+    params:
+        methods=METHODS,
+        target=lambda w: ipage_config.target(config, CRYSTAL).tolist(),
+        options=lambda w: config["task_options"].get(CRYSTAL, {}),
+    script:
+        "../scripts/crystal_figure.py"
