@@ -26,16 +26,21 @@ def main(smk, log):
     def box_units(x: np.ndarray) -> np.ndarray:
         return (x - task.lower) / width
 
-    fig = Figure(figsize=(12, 4.6), layout="constrained")
+    fig = Figure(figsize=(12, 4.8), layout="constrained")
     FigureCanvasAgg(fig)
     ax_gap, ax_par = fig.subplots(1, 2, width_ratios=[1, 1.6])
-    ax_gap.hist(split.y_train[:, 0], bins=30, color="0.85", label="training gaps")
-    ax_gap.axvline(target, color="k", ls="--", label=f"y* = {target:g} eV")
+    ax_hist = ax_gap.twinx()
+    ax_hist.hist(split.y_train[:, 0], bins=30, color="0.88", zorder=0)
+    ax_hist.set_ylabel("training cells per bin", color="0.5")
+    ax_gap.set_zorder(ax_hist.get_zorder() + 1)
+    ax_gap.patch.set_visible(False)
+    ax_gap.axvline(target, color="k", ls="--", lw=1)
     near = np.abs(split.y_train[:, 0] - target) <= NEAR_TARGET_EV
     axes_pos = np.arange(len(PARAM_NAMES))
     for cell in box_units(split.x_train[near]):
         ax_par.plot(axes_pos, cell, color="0.8", lw=0.6, zorder=1)
-    top = ax_gap.get_ylim()[1]
+    rng = np.random.default_rng(0)  # vertical jitter of the gap markers only
+    labels = []
     for i, (method, sol_path, resim_path) in enumerate(
         zip(smk.params.methods, smk.input.solutions, smk.input.resim, strict=True)
     ):
@@ -46,22 +51,18 @@ def main(smk, log):
         ok = np.isfinite(gap)
         mse = float(np.mean((gap[ok] - target) ** 2)) if ok.any() else float("nan")
         color = f"C{i}"
-        ax_gap.scatter(
-            gap[ok],
-            np.full(ok.sum(), top * (0.9 - 0.08 * i)),
-            marker="|",
-            s=300,
-            color=color,
-            label=f"{method}: {ok.sum()} by DFT, MSE {mse:.2e} eV²",
-        )
+        jitter = rng.uniform(-0.15, 0.15, ok.sum())
+        ax_gap.scatter(gap[ok], i + jitter, s=14, color=color, alpha=0.8)
+        labels.append(f"{method}\n{ok.sum()} by DFT\nMSE {mse:.2e} eV²")
         for cell in box_units(x[ok]):
             ax_par.plot(axes_pos, cell, color=color, lw=1.0, alpha=0.7, zorder=2)
         ax_par.plot([], [], color=color, label=method)
         log(f"{method}: {ok.sum()} DFT gaps, MSE {mse:.3e} eV^2, {int((~ok).sum())} failed")
+    ax_gap.set_yticks(np.arange(len(labels)), labels, fontsize=8)
+    ax_gap.set_ylim(-0.6, len(labels) - 0.4)
+    ax_gap.set_xlabel(f"PBE band gap (eV); dashed: y* = {target:g} eV")
     ax_par.plot([], [], color="0.8", label=f"training, |gap - y*| <= {NEAR_TARGET_EV} eV")
-    ax_gap.set_xlabel("PBE band gap (eV)")
-    ax_gap.set_ylabel("training cells")
-    ax_gap.legend(fontsize=8, loc="upper left")
+    ax_par.axhspan(0.0, 1.0, color="0.96", zorder=0)
     ax_par.set_xticks(
         axes_pos,
         [
@@ -69,9 +70,8 @@ def main(smk, log):
             for n, lo, hi in zip(PARAM_NAMES, task.lower, task.upper, strict=True)
         ],
     )
-    ax_par.set_ylim(-0.02, 1.02)
-    ax_par.set_ylabel("position in the design box")
-    ax_par.legend(fontsize=8, loc="upper right")
+    ax_par.set_ylabel("position in the design box (shaded)")
+    ax_par.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.suptitle(
         f"SrTiO3, single target {target:g} eV: DFT re-simulated solutions (all repeats), "
         f"preset {task.preset.name}",
