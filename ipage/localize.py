@@ -47,7 +47,10 @@ def localize(
     lo = torch.as_tensor(lower, dtype=torch.float32, device=device)
     width = torch.as_tensor(upper - lower, dtype=torch.float32, device=device)
     y_star = torch.as_tensor(targets, dtype=torch.float32, device=device)
-    u = ((torch.as_tensor(x0, dtype=torch.float32, device=device) - lo) / width).requires_grad_()
+    u = (torch.as_tensor(x0, dtype=torch.float32, device=device) - lo) / width
+    if project:  # starts too: an early stop (tol) must not return a start outside the box
+        u = u.clamp(0.0, 1.0)
+    u.requires_grad_()
     surrogate.requires_grad_(False)
     opt = torch.optim.Adam([u], lr=lr)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=10)

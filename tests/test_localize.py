@@ -64,3 +64,12 @@ def test_best_per_group_picks_lowest_losses():
     losses = np.array([3.0, 1.0, 2.0, 0.5, 9.0, 4.0])
     np.testing.assert_array_equal(best_per_group(losses, 2, 1), [1, 3])
     np.testing.assert_array_equal(best_per_group(losses, 1, 2), [3, 1])
+
+
+def test_starts_outside_the_box_are_projected_even_without_a_step():
+    """An early stop (every start already below tol) still returns designs inside the box."""
+    x0 = np.array([[1.5, 0.0], [-3.0, 0.2]])
+    lower, upper = np.array([-1.0, -1.0]), np.array([1.0, 1.0])
+    res = localize(Quadratic(), x0, np.ones((2, 1)), lower, upper, steps=50, lr=0.01, tol=1e9)
+    assert res.steps == 0
+    np.testing.assert_allclose(res.x, [[1.0, 0.0], [-1.0, 0.2]], atol=1e-6)
