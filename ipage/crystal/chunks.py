@@ -230,7 +230,7 @@ def progress_summary(out_dir: str | os.PathLike) -> str:
     if len(gaps):
         text += (
             f"; gap median {np.median(gaps):.3f} eV, range {gaps.min():.3f}..{gaps.max():.3f}; "
-            f"mean wall {np.mean([float(r['wall_s']) for r in rows]):.1f} s"
+            f"median {np.median([float(r['cpu_s']) for r in rows]):.1f} CPU-s per cell"
         )
     return text
 
