@@ -60,10 +60,10 @@ class Crystal(Task):
         **preset_overrides,
     ) -> None:
         """preset: fast / accurate / reference; strain: relative half-width on a, b, c;
-        angle: half-width on the angles in degrees; target: y* in eV (default 1.55, see the module docstring);
-        workers: parallel DFT processes in forward (each single-threaded); structure_dir /
-        log_dir: keep each cell (extxyz) / GPAW output; preset_overrides: DFTPreset fields
-        (e.g. ecut=500, kpts=6, maxiter=200)."""
+        angle: half-width on the angles in degrees; target: y* in eV (default 1.55, see the
+        module docstring); workers: parallel DFT processes in forward (each single-threaded);
+        structure_dir / log_dir: keep each cell (extxyz) / GPAW output; preset_overrides:
+        DFTPreset fields (e.g. ecut=500, kpts=6, maxiter=200)."""
         from ipage.crystal.dft import get_preset
 
         self.box = DesignBox(a0=a0, strain=strain, angle=angle)
