@@ -9,9 +9,7 @@ checks run `snakemake -n` on a bad config and on no config at all.
 from __future__ import annotations
 
 import copy
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +19,7 @@ from ipage import config as ipage_config
 from ipage.device import select_device
 from ipage.errors import IpageError
 from ipage.tasks import TASKS, get_task
+from tests.workflow_helpers import snakemake_dry_run
 
 REPO = Path(__file__).resolve().parent.parent
 N_ROWS = 100
@@ -429,17 +428,6 @@ def test_good_simulator_and_transforms_round_trip(data_dir: Path) -> None:
     np.testing.assert_allclose(task.forward(x), y, atol=1e-12)
     np.testing.assert_allclose(task.decode_x(x), task.raw_x)
     assert task.default_target[0] == pytest.approx((1.0 - task.raw_y.mean()) / task.raw_y.std())
-
-
-def snakemake_dry_run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--cores", "1", "-s", str(REPO / "Snakefile")]
-        + ["-d", str(workdir), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
 
 
 def one_error_line(result: subprocess.CompletedProcess) -> str:

@@ -7,13 +7,12 @@ the config validation in `common.smk` and builds the whole job graph without com
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tests.workflow_helpers import snakemake_dry_run
 
 REPO = Path(__file__).resolve().parent.parent
 CONFIGS = sorted((REPO / "config").glob("*.yaml"))
@@ -26,14 +25,7 @@ DATASET_RULE = {"crystal": "crystal_dataset", "architecture": "architecture_data
 @pytest.mark.parametrize("config_file", CONFIGS, ids=[c.stem for c in CONFIGS])
 def test_shipped_config_plans_the_whole_run(tmp_path: Path, config_file: Path) -> None:
     (tmp_path / "resources").symlink_to(REPO / "resources")  # configs name shipped inputs
-    proc = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--cores", "1", "-s", str(REPO / "Snakefile")]
-        + ["-d", str(tmp_path), "--configfile", str(config_file), "--quiet", "rules"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    proc = snakemake_dry_run(tmp_path, "--configfile", str(config_file), "--quiet", "rules")
     out = proc.stdout + proc.stderr
     assert proc.returncode == 0, out
     assert "Traceback" not in out and "error:" not in out, out

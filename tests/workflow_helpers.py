@@ -104,6 +104,18 @@ def run_workflow(
     return result
 
 
+def snakemake_dry_run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
+    """`snakemake -n` in `workdir`; the result is returned, not checked (tests check errors)."""
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "-n", "--cores", "1", "-s", str(REPO / "Snakefile")]
+        + ["-d", str(workdir), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env(),
+    )
+
+
 def start_workflow(workdir: Path, targets: list[str], **extra_env: str) -> subprocess.Popen:
     """Start Snakemake in its own process group (so kill_group reaches every job)."""
     log = open(workdir / "snakemake.out", "w")  # noqa: SIM115 (closed with the process)
