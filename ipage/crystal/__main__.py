@@ -1,10 +1,13 @@
-"""Command line: python -m ipage.crystal {generate,merge,status} ...
+"""Command line: python -m ipage.crystal {generate,merge,status,verify,export} ...
 
-    python -m ipage.crystal generate --out /work/crystal_data --n 1000 --chunk-size 25
-    python -m ipage.crystal status --out /work/crystal_data
-    python -m ipage.crystal merge --out /work/crystal_data   # -> dataset.csv, samples.npz
+    python -m ipage.crystal generate --out DIR --n 1000 --chunk-size 25
+    python -m ipage.crystal status --out DIR
+    python -m ipage.crystal merge --out DIR    # -> dataset.csv, samples.npz
+    python -m ipage.crystal verify --dir resources/srtio3_pbe_fast
+    python -m ipage.crystal export --dir resources/srtio3_pbe_fast   # SHA256SUMS, stats, README
 
-generate is resumable: rerun the same command after an interruption.
+generate is resumable: rerun the same command after an interruption. verify and export take the
+design's seed, box and preset (defaults: those of the shipped dataset).
 """
 
 from __future__ import annotations
@@ -38,7 +41,23 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("merge", "status"):
         p = sub.add_parser(name)
         p.add_argument("--out", required=True)
+    for name, text in (
+        ("verify", "check checksums, design, box, preset and every row of a dataset folder"),
+        ("export", "write SHA256SUMS, stats.json, gap_histogram.png and the README statistics"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("--dir", required=True, help="dataset folder (design.csv, chunks/)")
+        p.add_argument("--seed", type=int, default=0, help="seed of the design's LHS")
+        p.add_argument("--strain", type=float, default=0.04)
+        p.add_argument("--angle", type=float, default=4.0)
+        p.add_argument("--preset", default="fast")
+        if name == "verify":
+            p.add_argument(
+                "--strict", action="store_true", help="a file missing from SHA256SUMS is an error"
+            )
     args = ap.parse_args(argv)
+    if args.cmd in ("verify", "export"):
+        return _dataset_command(args)
 
     from ipage.crystal.chunks import generate, merge_chunks, plan_dataset, progress_summary
     from ipage.crystal.structure import DesignBox
@@ -66,6 +85,32 @@ def main(argv: list[str] | None = None) -> int:
     except IpageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _dataset_command(args: argparse.Namespace) -> int:
+    """verify / export: problems one line each on stderr, exit code 2 if any."""
+    from ipage.crystal.dataset import DatasetSpec, export_dataset, summary, verify_dataset
+    from ipage.crystal.structure import DesignBox
+
+    try:
+        box = DesignBox(strain=args.strain, angle=args.angle)
+        spec = DatasetSpec(seed=args.seed, preset=args.preset, box=box)
+        if args.cmd == "export":
+            report, _ = export_dataset(args.dir, spec)
+            print(f"exported {summary(args.dir, report)}")
+            return 0
+        report = verify_dataset(args.dir, spec, strict=args.strict)
+    except IpageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for line in report.warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    for line in report.problems:
+        print(f"error: {line}", file=sys.stderr)
+    if not report.ok:
+        return 2
+    print(f"ok: {summary(args.dir, report)}")
     return 0
 
 

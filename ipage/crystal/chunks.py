@@ -1,6 +1,6 @@
 """Resumable, chunked dataset generation: plan -> chunks of result rows -> merged dataset.
 
-Layout of a dataset directory (e.g. /work/crystal_data):
+Layout of a dataset directory (the --out DIR of generate; resources/srtio3_pbe_fast ships one):
 
     design.csv              every planned structure: id, chunk, a, b, c, alpha, beta, gamma
     chunks/chunk_0003.csv   result rows of chunk 3 (rewritten atomically after every structure)

@@ -1,4 +1,4 @@
-"""Strained cubic SrTiO3 -> PBE band gap (GPAW, plane waves): the materials task of issue 4.
+"""Strained cubic SrTiO3 -> PBE band gap (GPAW, plane waves): the materials task.
 
 Learning coordinates: x = (a, b, c, alpha, beta, gamma), the raw lattice parameters in Angstrom
 and degrees (no rescaling; the networks see these numbers). The design box is centred on the
@@ -11,11 +11,10 @@ ipage.crystal.dft.PRESETS). A failed calculation (SCF not converged, GPAW error)
 that row and is kept in `last_results` with its error message; forward never raises for it.
 
 default_target: 1.55 eV = median - 0.1 eV of the `fast` gaps of the default box, rounded to
-0.01 eV: the median of the first 80 cells computed (two LHS designs, /work/crystal_data seed 0
-and config/crystal_small.yaml, 2026-11-26) was 1.646 eV (5-95 %: 1.48-1.81 eV; the unstrained
-cell gives 1.896 eV), so y* lies inside the generated distribution, in its dense part, on the
-strained side. Another box or preset shifts the gaps: pass target=... (config
-task_options.crystal.target or targets.crystal).
+0.01 eV (median about 1.65 eV, 5-95 %: 1.48-1.81 eV; the unstrained cell gives 1.896 eV; the
+shipped dataset's distribution is in resources/srtio3_pbe_fast/README.md), so y* lies inside the
+generated distribution, in its dense part, on the strained side. Another box or preset shifts the
+gaps: pass target=... (config task_options.crystal.target or targets.crystal).
 """
 
 from __future__ import annotations
