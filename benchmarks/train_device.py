@@ -41,11 +41,9 @@ def main() -> None:
         ipage_config.section(config, args.task, s)
         for s in ("dataset", "inn", "localization", "evaluation")
     )
-    z_dim, dim_total = ipage_config.inn_dims(config, args.task)
-    inn = {k: v for k, v in inn.items() if k not in ("z_dim", "dim_total", "pad")}
     if args.epochs:
-        inn["epochs"] = args.epochs
-    settings = INNSettings(z_dim=z_dim, dim_total=dim_total, **inn)
+        inn = {**inn, "epochs": args.epochs}
+    settings = INNSettings.from_config(inn, ipage_config.inn_dims(config, args.task))
     rng = np.random.default_rng(config["seed"])
     x = task.sample_prior(data["n_samples"], rng)
     split = split_rows(x, task.forward(x), (data["val_fraction"], data["test_fraction"]), rng)
@@ -63,7 +61,9 @@ def main() -> None:
         start = time.perf_counter()
         with torch.no_grad():  # posterior samples from random latents (srs), then localize
             y_t = torch.as_tensor(targets, dtype=torch.float32, device=device)
-            z = torch.randn(n, z_dim, generator=torch.Generator().manual_seed(1)).to(device)
+            z = torch.randn(n, settings.z_dim, generator=torch.Generator().manual_seed(1)).to(
+                device
+            )
             x0 = final.sample_x(y_t, z).cpu().numpy().astype(np.float64)
         res = localize(
             ForwardSurrogate(surrogate),

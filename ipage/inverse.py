@@ -1,9 +1,11 @@
-"""iPage inference for one batch of latent draws: posterior samples from the INN, gradient
-localization on the frozen surrogate f_y, and best-candidate selection."""
+"""iPage inference for one batch of latent draws: posterior samples x = h(y*, z) from an
+invertible posterior (the INN or the cINN), gradient localization on the frozen surrogate f_y,
+and best-candidate selection."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -11,12 +13,29 @@ from torch import nn
 
 from ipage.localize import best_per_group, localize
 from ipage.methods import INNMethod
+from ipage.models.cinn import CINN
 from ipage.models.inn import INN
 from ipage.tasks.base import Task
 
+Posterior = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (y, z) -> x, raw units
+
+
+def latent_posterior(model: INN | CINN, kind: str) -> Posterior:
+    """x = h(y, z) of the method's posterior model (INNMethod.posterior names its kind)."""
+    if kind == "cinn":
+        return lambda y, z: model.inverse(z, y)
+    return model.sample_x
+
+
+@dataclass(frozen=True)
+class Solutions:
+    x: np.ndarray  # (n, x_dim)
+    surrogate_loss: np.ndarray  # (n,) ||f_y(x) - y*||^2
+    steps: np.ndarray  # (n,) localization steps each kept solution took (0: not localized)
+
 
 def solve(
-    inn: INN,
+    posterior: Posterior,
     surrogate: nn.Module,
     task: Task,
     method: INNMethod,
@@ -26,8 +45,8 @@ def solve(
     single_target: bool,
     localization: dict,
     log: Callable[[str], None] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Solutions (n, x_dim) and their surrogate losses (n,) for n = len(targets).
+) -> Solutions:
+    """Solutions for n = len(targets) targets.
 
     z holds per_target candidates per target, target-major (row i * per_target + j). With
     per_target > 1 the best candidates by surrogate loss are kept: the best n overall for a
@@ -37,7 +56,7 @@ def solve(
     candidate_targets = np.repeat(targets, per_target, axis=0)
     with torch.no_grad():
         y_t = torch.as_tensor(candidate_targets, dtype=torch.float32, device=device)
-        x0 = inn.sample_x(y_t, torch.as_tensor(z, dtype=torch.float32, device=device))
+        x0 = posterior(y_t, torch.as_tensor(z, dtype=torch.float32, device=device))
     x0 = x0.cpu().numpy().astype(np.float64)
     if method.localize:
         result = localize(
@@ -51,14 +70,15 @@ def solve(
             localization["tol"],
             log=log,
         )
-        x, loss = result.x, result.surrogate_loss
+        x, loss, steps = result.x, result.surrogate_loss, result.steps
     else:
         x = x0
         with torch.no_grad():
             pred = surrogate(torch.as_tensor(x0, dtype=torch.float32, device=device))
         loss = np.sum((pred.cpu().numpy() - candidate_targets) ** 2, axis=1)
+        steps = np.zeros(len(x), dtype=np.int64)
     if per_target > 1:
         n = len(targets)
         keep = best_per_group(loss, 1, n) if single_target else best_per_group(loss, n, 1)
-        x, loss = x[keep], loss[keep]
-    return x, loss
+        x, loss, steps = x[keep], loss[keep], steps[keep]
+    return Solutions(x, loss, steps)

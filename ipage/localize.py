@@ -21,7 +21,7 @@ Penalty = Callable[[torch.Tensor], torch.Tensor]  # (n, x_dim) -> (n,) extra los
 class LocalizationResult:
     x: np.ndarray  # (n, x_dim) localized designs
     surrogate_loss: np.ndarray  # (n,) ||f(x) - y*||^2 under the surrogate
-    steps: int  # Adam steps taken before the early stop
+    steps: np.ndarray  # (n,) Adam steps each row took before it reached `tol` (or the budget)
 
 
 def localize(
@@ -40,47 +40,62 @@ def localize(
 ) -> LocalizationResult:
     """Adam on x for ||surrogate(x) - target||^2 (+ penalty), surrogate parameters frozen.
 
-    lr is in units of the box width (x is optimised in box-normalised coordinates).
-    Stops early once every row's surrogate loss is below `tol`.
+    lr is in units of the box width (x is optimised in box-normalised coordinates). A row
+    whose surrogate loss falls below `tol` is frozen (its position and step count kept) and no
+    longer evaluated, so a good start costs few surrogate calls: the paper's "few steps".
     """
     device = next(surrogate.parameters(), torch.empty(0)).device  # the surrogate's device
     lo = torch.as_tensor(lower, dtype=torch.float32, device=device)
     width = torch.as_tensor(upper - lower, dtype=torch.float32, device=device)
     y_star = torch.as_tensor(targets, dtype=torch.float32, device=device)
     u = (torch.as_tensor(x0, dtype=torch.float32, device=device) - lo) / width
-    if project:  # starts too: an early stop (tol) must not return a start outside the box
+    if project:  # starts too: a row stopped at step 0 must not be returned outside the box
         u = u.clamp(0.0, 1.0)
     u.requires_grad_()
     surrogate.requires_grad_(False)
     opt = torch.optim.Adam([u], lr=lr)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=10)
+    n = len(u)
+    active = torch.arange(n, device=device)  # rows still being optimised
+    taken = torch.full((n,), steps, dtype=torch.long, device=device)
 
-    def row_loss() -> tuple[torch.Tensor, torch.Tensor]:
-        x = lo + u * width
-        fit = ((surrogate(x) - y_star) ** 2).sum(dim=1)
+    def row_loss(rows: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        x = lo + u[rows] * width
+        fit = ((surrogate(x) - y_star[rows]) ** 2).sum(dim=1)
         return fit, fit + (penalty(x) if penalty is not None else 0.0)
 
-    taken = 0
-    for taken in range(1, steps + 1):
+    for step in range(steps):
+        fit, total = row_loss(active)
+        if tol > 0:
+            done = fit.detach() < tol
+            if bool(done.any()):
+                taken[active[done]] = step
+                active, fit, total = active[~done], fit[~done], total[~done]
+                if len(active) == 0:
+                    break
         opt.zero_grad()
-        fit, total = row_loss()
-        if tol > 0 and bool((fit < tol).all()):
-            taken -= 1
-            break
         total.sum().backward()
+        frozen = u.detach().clone()
         opt.step()
-        if project:
-            with torch.no_grad():
+        with torch.no_grad():
+            if tol > 0:  # Adam's momentum must not move a row that has stopped
+                keep = torch.ones(n, dtype=torch.bool, device=device)
+                keep[active] = False
+                u[keep] = frozen[keep]
+            if project:
                 u.clamp_(0.0, 1.0)
         if plateau_decay:
             sched.step(float(total.detach().mean()))
-        if log is not None and (taken % max(1, steps // 10) == 0 or taken == steps):
-            log(f"localize step {taken}/{steps}: mean surrogate loss {float(fit.mean()):.3e}")
+        if log is not None and ((step + 1) % max(1, steps // 10) == 0 or step + 1 == steps):
+            log(
+                f"localize step {step + 1}/{steps}: {len(active)} of {n} rows active, "
+                f"mean surrogate loss {float(fit.mean()):.3e}"
+            )
     with torch.no_grad():
-        fit, _ = row_loss()
+        fit, _ = row_loss(torch.arange(n, device=device))
     x = (lo + u.detach() * width).cpu().numpy().astype(np.float64)
     loss = fit.cpu().numpy().astype(np.float64)
-    return LocalizationResult(x=x, surrogate_loss=loss, steps=taken)
+    return LocalizationResult(x=x, surrogate_loss=loss, steps=taken.cpu().numpy())
 
 
 def best_per_group(losses: np.ndarray, n_groups: int, keep: int) -> np.ndarray:

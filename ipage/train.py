@@ -87,12 +87,13 @@ def fit(
 class Schedule:
     """Dynamic bi-directional weights: lambda_y = N_l for the first half, then decays
     geometrically to lambda_y_final; lambda_x = lambda_z = lambda_min for the first half,
-    then grow geometrically to N_l."""
+    then grow geometrically, lambda_z to N_l and lambda_x to lambda_x_final."""
 
     epochs: int
     n_l: float
     lambda_min: float
     lambda_y_final: float
+    lambda_x_final: float
 
     def weights(self, epoch: int) -> tuple[float, float, float]:
         half = self.epochs // 2
@@ -100,22 +101,12 @@ class Schedule:
             return self.n_l, self.lambda_min, self.lambda_min
         p = (epoch - half + 1) / max(1, self.epochs - half)
         lam_y = self.n_l * (self.lambda_y_final / self.n_l) ** p
-        lam_xz = self.lambda_min * (self.n_l / self.lambda_min) ** p
-        return lam_y, lam_xz, lam_xz
+        lam_x = self.lambda_min * (self.lambda_x_final / self.lambda_min) ** p
+        lam_z = self.lambda_min * (self.n_l / self.lambda_min) ** p
+        return lam_y, lam_x, lam_z
 
 
-def inn_losses(model: INN, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
-    """L_y (with output padding pinned to 0), L_z (joint [y, z] vs [y, N(0,I)]) and
-    L_x (backward samples vs data, with the x padding pinned to 0)."""
-    yd, zd = model.y_dim, model.z_dim
-    y_n = model.y_norm(y)
-    out = model.forward_normalized(x)
-    l_y = loss_y(out[:, :yd], y_n) + torch.mean(out[:, yd + zd :] ** 2)
-    z = torch.randn(len(x), zd, device=x.device)
-    l_z = mmd(torch.cat([out[:, :yd].detach(), out[:, yd : yd + zd]], 1), torch.cat([y_n, z], 1))
-    x_back = model.inverse_normalized(torch.cat([y_n, torch.randn_like(z)], 1))
-    l_x = mmd(x_back[:, : model.x_dim], model.x_norm(x)) + torch.mean(x_back[:, model.x_dim :] ** 2)
-    return {"l_y": l_y, "l_x": l_x, "l_z": l_z}
+Z_LOSSES = ("likelihood", "mmd")
 
 
 @dataclass(frozen=True)
@@ -134,6 +125,57 @@ class INNSettings:
     n_l: float
     lambda_min: float
     lambda_y_final: float
+    lambda_x_final: float  # L_x's weight at the last epoch (the paper: N_l)
+    z_loss: str  # "likelihood" or "mmd", see inn_losses
+    y_noise: float  # std of the noise added to standardised y in every batch
+    pad_noise: float  # std of the noise filling the x padding (instead of zeros)
+    y_sigma: float  # std of the Gaussian around y (and around 0 for output pads) in L_z
+
+    @classmethod
+    def from_config(cls, inn: dict, dims: tuple[int, int]) -> INNSettings:
+        """Settings from a validated `inn` config section and the task's (z_dim, dim_total)."""
+        kw = {k: v for k, v in inn.items() if k not in ("z_dim", "dim_total", "pad")}
+        if kw["lambda_x_final"] is None:
+            kw["lambda_x_final"] = kw["n_l"]
+        return cls(z_dim=dims[0], dim_total=dims[1], **kw)
+
+
+def inn_losses(
+    model: INN, x: torch.Tensor, y: torch.Tensor, s: INNSettings, backward: bool = True
+) -> dict[str, torch.Tensor]:
+    """L_y (forward regression, output padding pinned to 0), L_z and L_x (backward samples vs
+    data by MMD, x padding pinned to 0).
+
+    L_z penalises the mismatch between the joint [f_y(x), f_z(x)] and p(y) N(0, I):
+    - "likelihood": the negative log-likelihood of the padded x under the bijection (change
+      of variables), -log N(f_y(x); y, y_sigma^2) - log N(f_z(x); 0, I)
+      - log N(pad; 0, y_sigma^2) - log|det J|, per dimension; noise on y and on the x padding
+      gives the data a density;
+    - "mmd": a kernel MMD between [f_y(x) (detached), f_z(x)] and [y, N(0, I)] (Ardizzone et
+      al. 2019).
+    """
+    yd, zd, xd = model.y_dim, model.z_dim, model.x_dim
+    y_n = model.y_norm(y)
+    y_noisy = y_n + s.y_noise * torch.randn_like(y_n)
+    v = model._pad(model.x_norm(x))
+    if s.pad_noise > 0 and model.dim_total > xd:
+        v = torch.cat([v[:, :xd], s.pad_noise * torch.randn_like(v[:, xd:])], dim=1)
+    out, log_det = model.forward_padded(v)
+    y_out, z_out, pad_out = out[:, :yd], out[:, yd : yd + zd], out[:, yd + zd :]
+    l_y = loss_y(y_out, y_noisy) + torch.mean(pad_out**2)
+    if s.z_loss == "likelihood":
+        misfit = ((y_out - y_noisy) ** 2).sum(1) + (pad_out**2).sum(1)
+        nll = 0.5 * misfit / s.y_sigma**2 + 0.5 * (z_out**2).sum(1) - log_det
+        l_z = nll.mean() / model.dim_total
+    else:
+        z = torch.randn(len(x), zd, device=x.device)
+        l_z = mmd(torch.cat([y_out.detach(), z_out], 1), torch.cat([y_n, z], 1))
+    if not backward:  # L_x has weight 0: skip the inverse pass
+        return {"l_y": l_y, "l_x": torch.zeros_like(l_y), "l_z": l_z}
+    z_back = torch.randn(len(x), zd, device=x.device)
+    x_back = model.inverse_normalized(torch.cat([y_n, z_back], 1))
+    l_x = mmd(x_back[:, :xd], model.x_norm(x)) + torch.mean(x_back[:, xd:] ** 2)
+    return {"l_y": l_y, "l_x": l_x, "l_z": l_z}
 
 
 def train_inn(
@@ -152,13 +194,13 @@ def train_inn(
         s.clamp,
         seed,
     ).to(device)
-    schedule = Schedule(s.epochs, s.n_l, s.lambda_min, s.lambda_y_final)
+    schedule = Schedule(s.epochs, s.n_l, s.lambda_min, s.lambda_y_final, s.lambda_x_final)
     x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)
     y_val = torch.as_tensor(split.y_val, dtype=torch.float32, device=device)
 
     def batch_loss(xb: torch.Tensor, yb: torch.Tensor, epoch: int) -> torch.Tensor:
         lam_y, lam_x, lam_z = schedule.weights(epoch)
-        parts = inn_losses(model, xb, yb)
+        parts = inn_losses(model, xb, yb, s, backward=lam_x > 0)
         return lam_y * parts["l_y"] + lam_x * parts["l_x"] + lam_z * parts["l_z"]
 
     def val_loss() -> float:  # forward fit in raw y units: what localization relies on

@@ -56,7 +56,7 @@ def test_early_stop_on_tolerance_and_frozen_surrogate():
         lr=0.01,
         tol=1e-3,
     )
-    assert res.steps == 0  # already a solution
+    np.testing.assert_array_equal(res.steps, 0)  # already solutions
     assert torch.equal(surrogate.weight, weights)
 
 
@@ -71,5 +71,16 @@ def test_starts_outside_the_box_are_projected_even_without_a_step():
     x0 = np.array([[1.5, 0.0], [-3.0, 0.2]])
     lower, upper = np.array([-1.0, -1.0]), np.array([1.0, 1.0])
     res = localize(Quadratic(), x0, np.ones((2, 1)), lower, upper, steps=50, lr=0.01, tol=1e9)
-    assert res.steps == 0
+    np.testing.assert_array_equal(res.steps, 0)
     np.testing.assert_allclose(res.x, [[1.0, 0.0], [-1.0, 0.2]], atol=1e-6)
+
+
+def test_each_row_stops_at_its_own_tolerance_and_stays_there():
+    """A row that reaches tol is frozen; the others keep going and report more steps."""
+    x0 = np.array([[1.0, 0.0], [0.2, 0.1], [1.9, 1.9]])  # on, inside, far outside the circle
+    lower, upper = np.array([-2.0, -2.0]), np.array([2.0, 2.0])
+    res = localize(Quadratic(), x0, np.ones((3, 1)), lower, upper, steps=400, lr=0.01, tol=1e-6)
+    assert res.steps[0] == 0
+    np.testing.assert_allclose(res.x[0], x0[0], atol=1e-7)  # never moved by momentum
+    assert 0 < res.steps[1] < 400 and 0 < res.steps[2] < 400
+    assert np.all(res.surrogate_loss < 1e-6)

@@ -10,41 +10,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ipage.models.normalize import Standardizer, mlp
-
-
-class ConditionalCoupling(nn.Module):
-    """x2 <- x2*exp(s(x1, c)) + t(x1, c), then x1 likewise given (x2, c); returns log|det J|."""
-
-    def __init__(self, dim: int, cond_dim: int, hidden: int, layers: int, clamp: float):
-        super().__init__()
-        self.d1, self.d2 = dim // 2, dim - dim // 2
-        self.clamp = clamp
-        self.net1 = mlp(self.d1 + cond_dim, 2 * self.d2, hidden, layers)
-        self.net2 = mlp(self.d2 + cond_dim, 2 * self.d1, hidden, layers)
-        for net in (self.net1, self.net2):  # start as the identity map
-            nn.init.zeros_(net[-1].weight)
-            nn.init.zeros_(net[-1].bias)
-
-    def _scale_shift(self, net: nn.Module, v: torch.Tensor, c: torch.Tensor):
-        s, t = net(torch.cat([v, c], dim=1)).chunk(2, dim=1)
-        return self.clamp * torch.tanh(s / self.clamp), t
-
-    def forward(self, x: torch.Tensor, c: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        x1, x2 = x[:, : self.d1], x[:, self.d1 :]
-        s2, t = self._scale_shift(self.net1, x1, c)
-        x2 = x2 * torch.exp(s2) + t
-        s1, t = self._scale_shift(self.net2, x2, c)
-        x1 = x1 * torch.exp(s1) + t
-        return torch.cat([x1, x2], dim=1), s1.sum(1) + s2.sum(1)
-
-    def inverse(self, v: torch.Tensor, c: torch.Tensor) -> torch.Tensor:
-        v1, v2 = v[:, : self.d1], v[:, self.d1 :]
-        s, t = self._scale_shift(self.net2, v2, c)
-        v1 = (v1 - t) * torch.exp(-s)
-        s, t = self._scale_shift(self.net1, v1, c)
-        v2 = (v2 - t) * torch.exp(-s)
-        return torch.cat([v1, v2], dim=1)
+from ipage.models.coupling import AffineCoupling
+from ipage.models.normalize import Standardizer
 
 
 class CINN(nn.Module):
@@ -65,7 +32,7 @@ class CINN(nn.Module):
         self.x_norm = Standardizer(x_train)
         self.y_norm = Standardizer(y_train)
         self.couplings = nn.ModuleList(
-            ConditionalCoupling(self.x_dim, self.y_dim, hidden, layers, clamp)
+            AffineCoupling(self.x_dim, hidden, layers, clamp, cond_dim=self.y_dim)
             for _ in range(blocks)
         )
         gen = torch.Generator().manual_seed(seed)

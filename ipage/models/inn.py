@@ -12,41 +12,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from ipage.models.normalize import Standardizer, mlp
-
-
-class AffineCoupling(nn.Module):
-    """Two-sided affine coupling: x2 <- x2*exp(s(x1)) + t(x1), then x1 likewise given x2."""
-
-    def __init__(self, dim: int, hidden: int, layers: int, clamp: float):
-        super().__init__()
-        self.d1, self.d2 = dim // 2, dim - dim // 2
-        self.clamp = clamp
-        self.net1 = mlp(self.d1, 2 * self.d2, hidden, layers)
-        self.net2 = mlp(self.d2, 2 * self.d1, hidden, layers)
-        for net in (self.net1, self.net2):  # start as the identity map
-            nn.init.zeros_(net[-1].weight)
-            nn.init.zeros_(net[-1].bias)
-
-    def _scale_shift(self, net: nn.Module, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        s, t = net(v).chunk(2, dim=1)
-        return self.clamp * torch.tanh(s / self.clamp), t  # soft clamp keeps exp() tame
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x1, x2 = x[:, : self.d1], x[:, self.d1 :]
-        s, t = self._scale_shift(self.net1, x1)
-        x2 = x2 * torch.exp(s) + t
-        s, t = self._scale_shift(self.net2, x2)
-        x1 = x1 * torch.exp(s) + t
-        return torch.cat([x1, x2], dim=1)
-
-    def inverse(self, v: torch.Tensor) -> torch.Tensor:
-        v1, v2 = v[:, : self.d1], v[:, self.d1 :]
-        s, t = self._scale_shift(self.net2, v2)
-        v1 = (v1 - t) * torch.exp(-s)
-        s, t = self._scale_shift(self.net1, v1)
-        v2 = (v2 - t) * torch.exp(-s)
-        return torch.cat([v1, v2], dim=1)
+from ipage.models.coupling import AffineCoupling
+from ipage.models.normalize import Standardizer
 
 
 class INN(nn.Module):
@@ -84,10 +51,15 @@ class INN(nn.Module):
 
     def forward_normalized(self, x: torch.Tensor) -> torch.Tensor:
         """Raw x -> [y_standardised, z, pad] (the training-space output)."""
-        v = self._pad(self.x_norm(x))
+        return self.forward_padded(self._pad(self.x_norm(x)))[0]
+
+    def forward_padded(self, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Padded standardised x -> ([y_standardised, z, pad], log|det J|) per row."""
+        log_det = torch.zeros(len(v), device=v.device)
         for coupling, perm in zip(self.couplings, self.perms, strict=True):
-            v = coupling(v[:, perm])
-        return v
+            v, ld = coupling(v[:, perm])
+            log_det = log_det + ld
+        return v, log_det
 
     def inverse_normalized(self, out: torch.Tensor) -> torch.Tensor:
         """[y_standardised, z, pad] -> padded standardised x (all dim_total coordinates)."""

@@ -39,13 +39,14 @@ METHOD_COLORS = {
     "ipage": "tab:blue",
     "ipage_lhs": "tab:cyan",
     "ipage_srs": "tab:purple",
+    "ipage_cinn": "navy",
     "inn": "tab:orange",
     "cinn": "tab:green",
     "cvae": "tab:red",
     "na": "tab:brown",
     "mdn": "tab:pink",
 }
-EXTRA_COLORS = ("tab:olive", "tab:gray", "black", "gold", "navy", "lime")
+EXTRA_COLORS = ("tab:olive", "tab:gray", "black", "gold", "lime")
 
 
 def method_colors(methods: Sequence[str]) -> dict[str, str]:

@@ -21,7 +21,7 @@ from ipage.metrics import resim_errors, solution_modes
 from ipage.tasks.base import Task
 
 # The paper's row order (Tables 2, 3): baselines first, iPage last; our SRS / LHS ablations
-# sit just before the paper's iPage (maximin LHS) row.
+# sit just before the paper's iPage (maximin LHS) row, iPage on the cINN posterior after it.
 METHOD_ORDER: tuple[str, ...] = (
     "mdn",
     "inn",
@@ -31,6 +31,7 @@ METHOD_ORDER: tuple[str, ...] = (
     "ipage_srs",
     "ipage_lhs",
     "ipage",
+    "ipage_cinn",
 )
 METHOD_LABELS: dict[str, str] = {
     "mdn": "Mixture density networks (MDN)",
@@ -41,6 +42,7 @@ METHOD_LABELS: dict[str, str] = {
     "ipage_srs": "iPage (with SRS)",
     "ipage_lhs": "iPage (with LHS)",
     "ipage": "iPage (with maximin LHS)",
+    "ipage_cinn": "iPage on the cINN posterior (maximin LHS)",
 }
 TASK_ORDER: tuple[str, ...] = ("sinewave", "robot_arm", "ballistics", "crystal", "architecture")
 TASK_LABELS: dict[str, str] = {

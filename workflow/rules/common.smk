@@ -27,7 +27,15 @@ def settings(name):
 
 
 def z_dim(wildcards):
+    """Latent dimension of the method's posterior: the INN's z, or x itself for the cINN."""
+    if INN_METHODS[wildcards.inn_method].posterior == "cinn":
+        return ipage_config.make_task(config, wildcards.task).x_dim
     return ipage_config.inn_dims(config, wildcards.task)[0]
+
+
+def posterior_model(wildcards):
+    """The trained model an iPage variant maps latent designs through."""
+    return f"results/{wildcards.task}/models/{INN_METHODS[wildcards.inn_method].posterior}.pt"
 
 
 def single_target(wildcards):

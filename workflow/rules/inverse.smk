@@ -21,10 +21,11 @@ rule sample_latent:
 
 
 rule localize:
-    """Posterior samples x = f^-1(y*, z), then Adam on ||f_y(x) - y*||^2 with f_y frozen."""
+    """Posterior samples x = f^-1(y*, z) (the cINN's inverse for ipage_cinn), then Adam on
+    ||f_y(x) - y*||^2 with the INN's f_y frozen; each candidate stops at localization.tol."""
     input:
         latent="results/{task}/{inn_method}/{scenario}/latent.npz",
-        inn="results/{task}/models/inn.pt",
+        posterior=posterior_model,
         surrogate="results/{task}/models/inn_surrogate.pt",
     output:
         "results/{task}/{inn_method}/{scenario}/solutions.npz",
@@ -49,7 +50,7 @@ rule ns_study:
     a fresh N_s-point latent design (per repeat), posterior samples, localization and
     selection, exactly as `localize` does for n_solutions."""
     input:
-        inn="results/{task}/models/inn.pt",
+        posterior=posterior_model,
         surrogate="results/{task}/models/inn_surrogate.pt",
     output:
         "results/{task}/{inn_method}/ns_study.npz",

@@ -39,6 +39,7 @@ def main(smk, log):
             simulated = bool(res["simulated"]) if "simulated" in res else True
             nearest = res["nearest_train_distance"] if "nearest_train_distance" in res else None
             sur = sol["surrogate_loss"] if "surrogate_loss" in sol else None
+            steps = sol["steps"] if "steps" in sol else None  # localized methods only
         mse = np.mean(np.sum((y - targets[None]) ** 2, axis=2), axis=1)  # one per repeat
         modes = ""
         if (
@@ -65,6 +66,7 @@ def main(smk, log):
                 else np.nan,
                 "modes_covered": modes,
                 "seconds": float(np.mean(seconds)),
+                "localization_steps_mean": float(np.mean(steps)) if steps is not None else np.nan,
                 "train_seconds": train_seconds,
                 "resimulated": simulated,
                 "surrogate_mse_mean": float(np.mean(sur)) if sur is not None else np.nan,

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from ipage.device import select_device, set_threads
-from ipage.inverse import solve
+from ipage.inverse import latent_posterior, solve
 from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
 from ipage.models.serialize import load_model
@@ -21,16 +21,16 @@ def main(smk, log):
     w, loc = smk.wildcards, smk.params.localization
     method = INN_METHODS[w.inn_method]
     task = get_task(w.task, **smk.params.options)
-    inn = load_model(smk.input.inn, device)
+    posterior = latent_posterior(load_model(smk.input.posterior, device), method.posterior)
     surrogate = ForwardSurrogate(load_model(smk.input.surrogate, device))
     with np.load(smk.input.latent) as f:
         z_all, targets = f["z"], f["targets"]
         sample_seconds, per_target = f["seconds"], int(f["per_target"])
-    xs, losses, seconds = [], [], []
+    xs, losses, steps, seconds = [], [], [], []
     for repeat, z in enumerate(z_all):
         start = time.perf_counter()
-        x, loss = solve(
-            inn,
+        found = solve(
+            posterior,
             surrogate,
             task,
             method,
@@ -42,11 +42,13 @@ def main(smk, log):
             log,
         )
         seconds.append(sample_seconds[repeat] + time.perf_counter() - start)
-        xs.append(x)
-        losses.append(loss)
+        xs.append(found.x)
+        losses.append(found.surrogate_loss)
+        steps.append(found.steps)
         log(
-            f"repeat {repeat + 1}/{len(z_all)}: {len(x)} solutions, median surrogate loss "
-            f"{np.median(loss):.2e}, {seconds[-1]:.2f} s"
+            f"repeat {repeat + 1}/{len(z_all)}: {len(found.x)} solutions, median surrogate loss "
+            f"{np.median(found.surrogate_loss):.2e}, localization steps mean "
+            f"{found.steps.mean():.1f} / max {found.steps.max()}, {seconds[-1]:.2f} s"
         )
     with torch.no_grad():  # the surrogate's prediction for every kept solution
         predicted = [
@@ -62,6 +64,7 @@ def main(smk, log):
         t_start,
         device,
         surrogate_y=np.stack(predicted).astype(np.float64),
+        steps=np.stack(steps),
     )
 
 

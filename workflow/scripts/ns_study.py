@@ -4,7 +4,7 @@ import numpy as np
 
 from ipage.data import save_npz_atomic
 from ipage.device import set_threads
-from ipage.inverse import solve
+from ipage.inverse import latent_posterior, solve
 from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
 from ipage.models.serialize import load_model
@@ -18,7 +18,7 @@ def main(smk, log):
     w, ev = smk.wildcards, smk.params.evaluation
     method = INN_METHODS[w.inn_method]
     task = get_task(w.task, **smk.params.options)
-    inn = load_model(smk.input.inn)
+    posterior = latent_posterior(load_model(smk.input.posterior), method.posterior)
     surrogate = ForwardSurrogate(load_model(smk.input.surrogate))
     per_target = ev["oversample"] if method.select else 1
     dim = smk.params.z_dim
@@ -30,10 +30,18 @@ def main(smk, log):
             rng = np.random.default_rng([smk.params.seed, 2, repeat, n_s])
             rounds = [latent_samples(n_s, dim, method.sampling, rng) for _ in range(per_target)]
             z = np.stack(rounds, axis=1).reshape(n_s * per_target, dim)
-            x, _ = solve(
-                inn, surrogate, task, method, targets, z, per_target, True, smk.params.localization
+            found = solve(
+                posterior,
+                surrogate,
+                task,
+                method,
+                targets,
+                z,
+                per_target,
+                True,
+                smk.params.localization,
             )
-            xs.append(x)
+            xs.append(found.x)
         out[f"x_{n_s}"] = np.stack(xs)
         log(f"N_s = {n_s}: {ev['repeats']} repeats of {method.sampling} latent designs solved")
     save_npz_atomic(smk.output[0], **out)

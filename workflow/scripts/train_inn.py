@@ -21,9 +21,7 @@ def main(smk, log):
     device = select_device(smk.params.device)
     log(f"training on {device} ({smk.threads} thread(s))")
     split = Split.load(smk.input[0])
-    z_dim, dim_total = smk.params.dims
-    inn = {k: v for k, v in smk.params.inn.items() if k not in ("z_dim", "dim_total", "pad")}
-    settings = INNSettings(z_dim=z_dim, dim_total=dim_total, **inn)
+    settings = INNSettings.from_config(smk.params.inn, smk.params.dims)
     final, surrogate, history, seconds = train_inn(split, settings, smk.params.seed, device, log)
     log(f"{count_parameters(final)} parameters, trained in {seconds:.1f} s")
     with torch.no_grad():  # how far the surrogate's predictions can be trusted
