@@ -35,6 +35,7 @@ include: "workflow/rules/inverse.smk"
 include: "workflow/rules/baselines.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/report.smk"
+include: "workflow/rules/posterior.smk"
 
 
 rule all:
@@ -43,5 +44,6 @@ rule all:
         "results/tables/summary.csv",
         "results/tables/summary.md",
         REPORT_OUTPUTS,
+        POSTERIOR_OUTPUTS,
         ARCHITECTURE_OUTPUTS,
         CRYSTAL_OUTPUTS,

@@ -70,3 +70,27 @@ def test_changing_a_training_parameter_reruns_training_not_simulation(tiny_run):
     jobs = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
     assert {"train_inn", "localize", "resimulate"} <= jobs
     assert not {"simulate", "split"} & jobs
+
+
+@pytest.mark.slow
+def test_posterior_diagnostics_table(tiny_run):
+    table = pd.read_csv(tiny_run / "results/tables/posterior.csv")
+    assert list(table.columns[:8]) == [
+        "task",
+        "model",
+        "n_solutions",
+        "resim_mse_single",
+        "resim_mse_many",
+        "r_1",
+        "r_10",
+        "r_50",
+    ]
+    assert set(zip(table.task, table.model, strict=True)) == {
+        (task, model)
+        for task in ("sinewave", "robot_arm", "ballistics")
+        for model in ("inn", "prior")
+    }
+    assert (table.r_1 >= table.r_10).all() and (table.r_10 >= table.r_50).all()
+    assert table.in_box_single.between(0, 1).all()
+    assert (table.reference_epsilon > 0).all()
+    assert (tiny_run / "results/figures/posterior.png").stat().st_size > 0

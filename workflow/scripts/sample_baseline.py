@@ -3,11 +3,11 @@
 import time
 
 import numpy as np
-import torch
 
 from ipage.data import Split
 from ipage.device import select_device, set_threads
 from ipage.models.serialize import load_model
+from ipage.posterior import sample_conditional, torch_generator
 from ipage.scenarios import scenario_seed, scenario_targets
 from ipage.workflow_io import run, save_solutions
 
@@ -24,11 +24,9 @@ def main(smk, log):
     xs, seconds = [], []
     for repeat in range(ev["repeats"]):
         rng = scenario_seed(smk.params.seed, w.scenario, repeat)
-        gen = torch.Generator(device=device).manual_seed(int(rng.integers(2**63 - 1)))
+        gen = torch_generator(rng, device)
         start = time.perf_counter()
-        with torch.no_grad():
-            y = torch.as_tensor(targets, dtype=torch.float32, device=device)
-            x = model.sample_x(y, gen).cpu().numpy().astype(np.float64)
+        x = sample_conditional(model, targets, gen)
         seconds.append(time.perf_counter() - start)
         xs.append(x)
         log(f"repeat {repeat + 1}/{ev['repeats']}: {len(x)} {w.generative} samples, "
