@@ -221,7 +221,9 @@ def _check_sums(folder: Path, bad_files: set[str], strict: bool, report: Report)
         f = folder / name
         if not f.exists():
             report.problems.append(f"{f}: listed in {SUMS} but missing")
-        elif name not in bad_files and sha256(f) != digest:
+        elif name in bad_files:
+            continue  # already reported, by row
+        elif sha256(f) != digest:
             report.problems.append(f"{f}: sha256 differs from {SUMS} (file changed or corrupted)")
         else:
             report.checked_sums += 1

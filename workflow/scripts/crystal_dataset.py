@@ -38,7 +38,8 @@ def external_rows(smk, log) -> pd.DataFrame:
     df, planned = load_generated(
         smk.params.dataset_dir, task.preset.describe(), task.lower, task.upper
     )
-    log(f"rows from {smk.params.dataset_dir}: {len(df)} of {planned} designed cells computed")
+    partial = "" if len(df) == planned else " (a partial dataset: a random subset of the design)"
+    log(f"rows from {smk.params.dataset_dir}: {len(df)} of {planned} designed cells{partial}")
     return df
 
 
