@@ -29,7 +29,7 @@ MODELS = {"mdn": "mdn", "cinn": "cinn", "cvae": "cvae", "mlp": "na_surrogate"}
 
 
 def defaults(section):
-    schema = yaml.safe_load(open(ROOT / "workflow/schemas/config.schema.yaml"))
+    schema = yaml.safe_load(open(ROOT / "ipage/schemas/config.schema.yaml"))
     props = schema["properties"][section]["properties"]
     d = {k: v.get("default") for k, v in props.items()}
     if QUICK and "epochs" in d:

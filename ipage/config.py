@@ -16,7 +16,8 @@ from ipage.errors import IpageError, require
 from ipage.methods import BASELINE_METHODS, INN_METHODS
 from ipage.tasks import TASKS, get_task
 
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "workflow" / "schemas" / "config.schema.yaml"
+# Package data (pyproject.toml), so a non-editable install finds it too.
+SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
 
 
 def load_schema() -> dict:
