@@ -4,6 +4,8 @@ each failing with one line that names the key, the value and what is allowed."""
 from __future__ import annotations
 
 import copy
+import functools
+import operator
 import re
 from pathlib import Path
 from typing import Any
@@ -42,8 +44,10 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"config '{key}': {error.instance!r} must be <= {error.validator_value}"
     if error.validator == "type":
         return f"config '{key}': {error.instance!r} is not of type {error.validator_value}"
-    if error.validator == "additionalProperties":
-        return f"config '{key}': {error.message}"
+    if error.validator == "additionalProperties" and error.validator_value is False:
+        known = error.schema.get("properties", {})
+        unknown = ", ".join(repr(k) for k in sorted(set(error.instance) - set(known)))
+        return f"config '{key}': unknown key {unknown}; allowed: {', '.join(sorted(known))}"
     return f"config '{key}': {error.message}"
 
 
@@ -51,10 +55,40 @@ def known_methods() -> list[str]:
     return sorted([*INN_METHODS, *BASELINE_METHODS])
 
 
+def _yaml_scalar(text: str) -> Any:
+    """`text` as a YAML number, boolean or null ('1e-3' too, which YAML 1.1 leaves a
+    string), else `text` unchanged."""
+    try:
+        value = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+def coerce_strings(config: dict, validator: jsonschema.Draft7Validator) -> dict:
+    """A copy of `config` with each string the schema refuses as a string read as a YAML
+    scalar: Snakemake hands nested `--config` values over as strings (`--config
+    dataset='{n_samples: 50}'` gives '50'), strings where a string is allowed stay."""
+    out = copy.deepcopy(config)
+    for error in list(validator.iter_errors(out)):
+        if error.validator != "type" or not isinstance(error.instance, str):
+            continue
+        if error.absolute_path:
+            *parents, leaf = error.absolute_path
+            functools.reduce(operator.getitem, parents, out)[leaf] = _yaml_scalar(error.instance)
+    return out
+
+
 def validate(config: dict) -> dict:
     """Validate (and fill defaults into) a config dict; raise IpageError with one line."""
     schema = load_schema()
     validator = jsonschema.Draft7Validator(schema)
+    config = coerce_strings(config, validator)
     errors = sorted(validator.iter_errors(config), key=lambda e: -len(e.absolute_path))
     if errors:
         raise IpageError(_schema_message(jsonschema.exceptions.best_match(errors)))
@@ -70,12 +104,8 @@ def validate(config: dict) -> dict:
             f"config 'tabular': task name {name!r} is not allowed; allowed: a letter, then "
             "letters, digits or '_'",
         )
-    for task in config["tasks"]:
-        require(
-            task in TASKS or task in tabular,
-            f"config 'tasks': unknown task {task!r}; allowed: "
-            f"{', '.join(sorted([*TASKS, *tabular]))} (or a name defined under 'tabular')",
-        )
+    _check_task_names(config, "tasks")
+    _check_task_names(config, "overrides")  # their sections and keys: the schema
     methods = known_methods()
     for method in config["methods"]:
         require(
@@ -101,6 +131,17 @@ def validate(config: dict) -> dict:
         f"the {n_test} held-out test targets (dataset.n_samples * dataset.test_fraction)",
     )
     return config
+
+
+def _check_task_names(config: dict, key: str) -> None:
+    """Every task named under `key` (a list or a mapping by task) is built in or tabular."""
+    tabular = config.get("tabular", {})
+    for task in config[key]:
+        require(
+            task in TASKS or task in tabular,
+            f"config '{key}': unknown task {task!r}; allowed: "
+            f"{', '.join(sorted([*TASKS, *tabular]))} (or a name defined under 'tabular')",
+        )
 
 
 # A tabular task's name becomes a wildcard value and a results/ directory.
@@ -200,6 +241,12 @@ def target(config: dict, task: str) -> np.ndarray:
     if value is not None and task in config.get("tabular", {}):
         return make_task(config, task).encode_target(value, f"config 'targets.{task}'")
     return np.asarray(value, float) if value is not None else make_task(config, task).default_target
+
+
+def scenario_target(config: dict, task: str, scenario: str) -> list[float] | None:
+    """y* as a parameter of single_target jobs only: many_targets jobs use held-out test y's,
+    so a new targets.<task> must not rerun them."""
+    return target(config, task).tolist() if scenario == "single_target" else None
 
 
 def inn_dims(config: dict, task: str) -> tuple[int, int]:

@@ -12,6 +12,7 @@ import copy
 import subprocess
 from pathlib import Path
 
+import jsonschema
 import numpy as np
 import pytest
 
@@ -133,6 +134,8 @@ def cuda_without_gpu(monkeypatch: pytest.MonkeyPatch) -> None:
 
 CWD = "{cwd}"  # replaced by the test's working directory
 ALLOWED_TASKS = ", ".join(sorted([*TASKS, "toy"]))  # the registry plus the tabular task
+TOP_LEVEL_KEYS = sorted(ipage_config.load_schema()["properties"])
+INN_KEYS = sorted(ipage_config.load_schema()["properties"]["inn"]["properties"])
 
 # (id, what to run, the exact one-line message)
 CASES = [
@@ -356,6 +359,43 @@ CASES = [
         lambda: validate(with_({"device": "tpu"})),
         "config 'device': 'tpu' is not allowed; allowed: auto, cpu, cuda",
     ),
+    (
+        "unknown top-level key",
+        lambda: validate(with_({"tasx": ["toy"]})),
+        "config '<top level>': unknown key 'tasx'; allowed: " + ", ".join(TOP_LEVEL_KEYS),
+    ),
+    (
+        "unknown key in an override",
+        lambda: validate(with_({"overrides": {"robot_arm": {"inn": {"epochz": 3}}}})),
+        "config 'overrides.robot_arm.inn': unknown key 'epochz'; allowed: " + ", ".join(INN_KEYS),
+    ),
+    (
+        "override of an unknown section",
+        lambda: validate(with_({"overrides": {"toy": {"innn": {"epochs": 3}}}})),
+        "config 'overrides.toy': unknown key 'innn'; allowed: cinn, cvae, dataset, evaluation, "
+        "inn, localization, mdn, na, na_surrogate",
+    ),
+    (
+        "override with a value of the wrong type",
+        lambda: validate(with_({"overrides": {"robot_arm": {"inn": {"epochs": "many"}}}})),
+        "config 'overrides.robot_arm.inn.epochs': 'many' is not of type integer",
+    ),
+    (
+        "override with a value out of range",
+        lambda: validate(with_({"overrides": {"toy": {"evaluation": {"repeats": 0}}}})),
+        "config 'overrides.toy.evaluation.repeats': 0 must be >= 1",
+    ),
+    (
+        "override of an unknown task",
+        lambda: validate(with_({"overrides": {"robotarm": {"inn": {"epochs": 3}}}})),
+        f"config 'overrides': unknown task 'robotarm'; allowed: {ALLOWED_TASKS} "
+        "(or a name defined under 'tabular')",
+    ),
+    (
+        "--config string that is not a number",
+        lambda: validate(with_({"dataset": {"n_samples": "lots"}})),
+        "config 'dataset.n_samples': 'lots' is not of type integer",
+    ),
 ]
 
 RUNTIME_CASES = [
@@ -430,6 +470,25 @@ def test_good_simulator_and_transforms_round_trip(data_dir: Path) -> None:
     assert task.default_target[0] == pytest.approx((1.0 - task.raw_y.mean()) / task.raw_y.std())
 
 
+def test_nested_config_strings_are_read_as_numbers_where_the_schema_wants_them() -> None:
+    """Snakemake hands `--config dataset='{n_samples: 50}'` over as {'n_samples': '50'}."""
+    from_cli = {
+        "tasks": ["sinewave", "1"],
+        "dataset": {"n_samples": "50", "test_fraction": "0.2"},
+        "targets": {"sinewave": ["-0.5"]},
+        "inn": {"z_dim": "null", "lr": "1e-3"},
+        "overrides": {"sinewave": {"inn": {"epochs": "3"}, "na": {"plateau_decay": "false"}}},
+    }
+    validator = jsonschema.Draft7Validator(ipage_config.load_schema())
+    assert ipage_config.coerce_strings(from_cli, validator) == {
+        "tasks": ["sinewave", "1"],  # a string where strings are allowed stays one
+        "dataset": {"n_samples": 50, "test_fraction": 0.2},
+        "targets": {"sinewave": [-0.5]},
+        "inn": {"z_dim": None, "lr": 0.001},
+        "overrides": {"sinewave": {"inn": {"epochs": 3}, "na": {"plateau_decay": False}}},
+    }
+
+
 def one_error_line(result: subprocess.CompletedProcess) -> str:
     out = result.stdout + result.stderr
     assert result.returncode != 0
@@ -476,3 +535,54 @@ def test_crystal_dataset_dir_without_chunks_is_one_error_line(tmp_path: Path) ->
         "error: crystal.dataset_dir nowhere holds no chunks/chunk_*.csv: make it with "
         "python -m ipage.crystal generate --out DIR"
     )
+
+
+@pytest.fixture()
+def sinewave_config(tmp_path: Path) -> Path:
+    """A small sinewave config for dry runs with --config on top."""
+    import yaml
+
+    path = tmp_path / "sinewave.yaml"
+    config = {"tasks": ["sinewave"], "methods": ["ipage"], "device": "cpu"}
+    path.write_text(yaml.safe_dump({**config, "evaluation": {"n_solutions": 5}}))
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("value", ["targets={sinewave: [-0.5]}", "dataset={n_samples: 50}"])
+def test_snakemake_nested_numbers_from_the_command_line(sinewave_config: Path, value: str) -> None:
+    result = snakemake_dry_run(
+        sinewave_config.parent, "--configfile", str(sinewave_config), "--config", value
+    )
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out
+    assert "error:" not in out, out
+
+
+OVERRIDE_ERRORS = [
+    (
+        "overrides={robot_arm: {inn: {epochz: 3}}}",
+        "error: config 'overrides.robot_arm.inn': unknown key 'epochz'; allowed: "
+        + ", ".join(INN_KEYS),
+    ),
+    (
+        "overrides={robot_arm: {inn: {epochs: many}}}",
+        "error: config 'overrides.robot_arm.inn.epochs': 'many' is not of type integer",
+    ),
+    (
+        "overrides={robotarm: {inn: {epochs: 3}}}",
+        "error: config 'overrides': unknown task 'robotarm'; allowed: "
+        f"{', '.join(sorted(TASKS))} (or a name defined under 'tabular')",
+    ),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("value", "line"), OVERRIDE_ERRORS, ids=["typo", "type", "task"])
+def test_snakemake_bad_override_is_one_error_line(
+    sinewave_config: Path, value: str, line: str
+) -> None:
+    result = snakemake_dry_run(
+        sinewave_config.parent, "--configfile", str(sinewave_config), "--config", value
+    )
+    assert one_error_line(result) == line

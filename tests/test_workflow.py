@@ -9,6 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
+
+from tests.workflow_helpers import env, make_workdir, snakemake_command, snakemake_dry_run
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
@@ -94,3 +97,54 @@ def test_posterior_diagnostics_table(tiny_run):
     assert table.in_box_single.between(0, 1).all()
     assert (table.reference_epsilon > 0).all()
     assert (tiny_run / "results/figures/posterior.png").stat().st_size > 0
+
+
+# Each INN and baseline rule with a {scenario} wildcard: iPage, a generative baseline, NA.
+RERUN_TARGETS = [f"results/sinewave/{method}/metrics.csv" for method in ("ipage", "mdn", "na")]
+
+
+def planned_outputs(result: subprocess.CompletedProcess) -> set[str]:
+    """The output files of the jobs a `snakemake -n` run lists."""
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    return {
+        path.strip()
+        for line in lines
+        if line.startswith("output:")
+        for path in line.removeprefix("output:").split(",")
+    }
+
+
+def touched_run(workdir: Path, config: dict) -> Path:
+    """A run that looks finished: every output made empty, then recorded by --touch (its
+    params stored as a real run stores them), in seconds instead of a real run."""
+    make_workdir(workdir, config)
+    for path in planned_outputs(
+        snakemake_dry_run(workdir, *RERUN_TARGETS, "--configfile", str(workdir / "config.yaml"))
+    ):
+        (workdir / path).parent.mkdir(parents=True, exist_ok=True)
+        (workdir / path).touch()
+    touch = snakemake_command(workdir, RERUN_TARGETS) + ["--touch"]
+    proc = subprocess.run(touch, capture_output=True, text=True, timeout=120, env=env())
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return workdir
+
+
+@pytest.mark.slow
+def test_a_new_single_target_reruns_only_single_target_jobs(tmp_path: Path) -> None:
+    config = {"tasks": ["sinewave"], "methods": ["ipage", "mdn", "na"], "device": "cpu"}
+    config["evaluation"] = {"n_solutions": 5, "repeats": 1}
+    workdir = touched_run(tmp_path / "run", config)
+    same = snakemake_dry_run(workdir, *RERUN_TARGETS, "--configfile", str(workdir / "config.yaml"))
+    assert planned_outputs(same) == set()
+    changed = workdir / "changed.yaml"
+    changed.write_text(yaml.safe_dump({**config, "targets": {"sinewave": [-0.5]}}))
+    rerun = planned_outputs(
+        snakemake_dry_run(workdir, *RERUN_TARGETS, "--configfile", str(changed))
+    )
+    assert {
+        "results/sinewave/ipage/single_target/latent.npz",
+        "results/sinewave/mdn/single_target/solutions.npz",
+        "results/sinewave/na/single_target/solutions.npz",
+    } <= rerun
+    assert not [path for path in rerun if "many_targets" in path]

@@ -113,7 +113,7 @@ rule sample_baseline:
     threads: 1
     params:
         evaluation=settings("evaluation"),
-        target=single_target,
+        target=scenario_target,
         device=config["device"],
         seed=config["seed"],
     script:
@@ -140,7 +140,7 @@ rule neural_adjoint:
     params:
         na=settings("na"),
         evaluation=settings("evaluation"),
-        target=single_target,
+        target=scenario_target,
         options=task_options,
         device=config["device"],
         seed=config["seed"],

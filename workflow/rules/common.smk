@@ -42,6 +42,12 @@ def single_target(wildcards):
     return ipage_config.target(config, wildcards.task).tolist()
 
 
+def scenario_target(wildcards):
+    """y* for a {scenario} job: None for many_targets, so a new targets.<task> reruns only
+    the single_target jobs."""
+    return ipage_config.scenario_target(config, wildcards.task, wildcards.scenario)
+
+
 def task_options(wildcards):
     return ipage_config.task_options(config, wildcards.task)
 

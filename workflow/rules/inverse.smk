@@ -14,7 +14,7 @@ rule sample_latent:
     params:
         evaluation=settings("evaluation"),
         z_dim=z_dim,
-        target=single_target,
+        target=scenario_target,
         seed=config["seed"],
     script:
         "../scripts/sample_latent.py"
