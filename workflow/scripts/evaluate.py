@@ -40,6 +40,7 @@ def main(smk, log):
             nearest = res["nearest_train_distance"] if "nearest_train_distance" in res else None
             sur = sol["surrogate_loss"] if "surrogate_loss" in sol else None
             steps = sol["steps"] if "steps" in sol else None  # localized methods only
+            design = sol["design_seconds"] if "design_seconds" in sol else None  # latent design
         mse = np.mean(np.sum((y - targets[None]) ** 2, axis=2), axis=1)  # one per repeat
         modes = ""
         if (
@@ -66,6 +67,7 @@ def main(smk, log):
                 else np.nan,
                 "modes_covered": modes,
                 "seconds": float(np.mean(seconds)),
+                "design_seconds": float(np.mean(design)) if design is not None else np.nan,
                 "localization_steps_mean": float(np.mean(steps)) if steps is not None else np.nan,
                 "train_seconds": train_seconds,
                 "resimulated": simulated,
