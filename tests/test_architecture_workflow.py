@@ -1,6 +1,6 @@
 """The architecture part of the workflow end to end on a tiny configuration: chunked FEM
 dataset -> INN -> iPage solutions -> FEM re-simulation of the grey and the binarized layouts
--> summary rows and the solutions figure."""
+-> summary rows, the solutions figure and the printability table."""
 
 from __future__ import annotations
 
@@ -28,7 +28,11 @@ TINY_ARCHITECTURE = {
 def workdir(tmp_path_factory):
     path = tmp_path_factory.mktemp("architecture")
     (path / "config.yaml").write_text(yaml.safe_dump(TINY_ARCHITECTURE))
-    targets = ["results/tables/summary.csv", "results/figures/architecture_solutions.png"]
+    targets = [
+        "results/tables/summary.csv",
+        "results/figures/architecture_solutions.png",
+        "results/tables/architecture_printability.csv",
+    ]
     run_workflow(path, targets, timeout=900)
     return path
 
@@ -69,6 +73,27 @@ def test_summary_rows_grey_and_binary(workdir):
         assert set(np.unique(sol["x"])) <= {0.0, 1.0}
         assert res["y"].shape == (2, 8, 1)
     assert (workdir / "results/figures/architecture_solutions.png").stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_printability_table(workdir):
+    table = pd.read_csv(workdir / "results/tables/architecture_printability.csv")
+    assert list(zip(table["method"], table["scenario"], strict=True)) == [
+        ("ipage", "many_targets"),
+        ("ipage", "single_target"),
+        ("ipage_binary", "many_targets"),
+        ("ipage_binary", "single_target"),
+        ("training", "near_target"),
+    ]
+    solutions = table[table["method"] != "training"]
+    assert (solutions["n_layouts"] == 16).all()  # 2 repeats x 8 solutions
+    assert solutions["diversity"].between(0, 1).all()
+    binary = table[table["method"] == "ipage_binary"].set_index("scenario")
+    assert (binary["grey_fraction"] == 0).all()
+    for scenario in binary.index:  # the kept network, or all void where none spanned
+        with np.load(workdir / f"results/architecture/ipage_binary/{scenario}/solutions.npz") as f:
+            assert binary.loc[scenario, "connected_xy"] == pytest.approx(f["valid"].mean())
+    assert (workdir / "results/tables/architecture_printability.md").stat().st_size > 0
 
 
 @pytest.mark.slow

@@ -66,12 +66,13 @@ def fill_corner_contacts(solid: np.ndarray) -> np.ndarray:
         s = s | np.roll(np.roll(anti, 1, axis=-1), 1, axis=-2)
 
 
-def torus_components(solid: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
-    """Label the 4-connected solid components of one periodic cell.
+def torus_windings(solid: np.ndarray) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Label the 4-connected solid components of one periodic cell, with their windings.
 
-    Returns (labels, rank): labels (N, N) with 0 = void and one id per torus component, and
-    rank[id] = dimension (0, 1 or 2) of the lattice of winding vectors of that component's
-    cycles (2: connected across the period in both x and y).
+    Returns (labels, windings): labels (N, N) with 0 = void and one id per torus component,
+    and windings[id] (k, 2) = (x, y) winding numbers of a set of that component's cycles
+    generating all of them (k = 0 rows: no cycle wraps the period). In the periodic tiling
+    the component is unbounded along x iff some winding has x != 0 (likewise y).
     """
     labels, n_lab = ndimage.label(solid)
     parent = list(range(n_lab + 1))
@@ -102,11 +103,23 @@ def torus_components(solid: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
     for j in np.flatnonzero(solid[n - 1, :] & solid[0, :]):  # across y = N | 0
         union(int(labels[n - 1, j]), int(labels[0, j]), (0, 1))
     roots = np.array([0] + [find(u)[0] for u in range(1, n_lab + 1)])
-    rank = {}
-    for r in np.unique(roots[1:]):
-        w = windings.get(int(r), [])
-        rank[int(r)] = int(np.linalg.matrix_rank(np.array(w))) if w else 0
-    return roots[labels], rank
+    found = {
+        int(r): np.array(windings.get(int(r), []), dtype=int).reshape(-1, 2)
+        for r in np.unique(roots[1:])
+    }
+    return roots[labels], found
+
+
+def torus_components(solid: np.ndarray) -> tuple[np.ndarray, dict[int, int]]:
+    """Label the 4-connected solid components of one periodic cell.
+
+    Returns (labels, rank): labels as in `torus_windings`, and rank[id] = dimension (0, 1 or
+    2) of the lattice of winding vectors of that component's cycles (2: connected across the
+    period in both x and y).
+    """
+    labels, windings = torus_windings(solid)
+    rank = {r: int(np.linalg.matrix_rank(w)) if len(w) else 0 for r, w in windings.items()}
+    return labels, rank
 
 
 def keep_network(solid: np.ndarray) -> tuple[np.ndarray, bool]:

@@ -1,6 +1,7 @@
 # Architected-material task (FEM homogenization, x = 32 x 32 densities): the dataset is made in
 # chunks (one job per chunk, resumable, parallel), iPage's (grey) solutions are also projected to
-# manufacturable 0/1 layouts and re-simulated as '<method>_binary' rows, and a figure shows them.
+# manufacturable 0/1 layouts and re-simulated as '<method>_binary' rows, a figure shows them and
+# a table checks whether every method's solutions could be printed.
 import math
 
 ARCH = "architecture"
@@ -30,8 +31,17 @@ BINARY_METRICS = (
 )
 # The figure shows iPage's single-target solutions (else the first method's), grey and binary.
 ARCH_FIGURE_METHOD = "ipage" if "ipage" in METHODS else METHODS[0]
+# Printability checks of every method's solutions, grey and binarized, in one table.
+ARCH_PRINT_METHODS = [*METHODS, *(f"{m}_binary" for m in ARCH_BINARY_METHODS)]
+ARCH_PRINT_TABLE = "results/tables/architecture_printability"
 ARCHITECTURE_OUTPUTS = (
-    ["results/figures/architecture_solutions.png"] if ARCH_ACTIVE else []
+    [
+        "results/figures/architecture_solutions.png",
+        f"{ARCH_PRINT_TABLE}.csv",
+        f"{ARCH_PRINT_TABLE}.md",
+    ]
+    if ARCH_ACTIVE
+    else []
 )
 
 
@@ -128,3 +138,48 @@ rule figure_architecture_solutions:
         columns=8,
     script:
         "../scripts/architecture_figure.py"
+
+
+rule architecture_printability:
+    """Printability checks (grey pixels, connectivity across the period, minimum feature
+    sizes, volume fraction) and diversity of one method's solutions, per scenario."""
+    input:
+        expand(
+            "results/architecture/{{method}}/{scenario}/solutions.npz", scenario=SCENARIOS
+        ),
+    output:
+        "results/architecture/{method}/printability.csv",
+    log:
+        "logs/architecture/{method}/printability.log",
+    wildcard_constraints:
+        method="|".join(ARCH_PRINT_METHODS),
+    conda:
+        "../envs/ipage.yaml"
+    params:
+        scenarios=list(SCENARIOS),
+        options=ipage_config.task_options(config, ARCH),
+    script:
+        "../scripts/architecture_printability.py"
+
+
+rule architecture_printability_table:
+    """All methods' printability rows and a reference row: the training designs within
+    +-5 % of y*."""
+    input:
+        methods=expand(
+            "results/architecture/{method}/printability.csv", method=ARCH_PRINT_METHODS
+        ),
+        split="results/architecture/data/split.npz",
+    output:
+        csv=f"{ARCH_PRINT_TABLE}.csv",
+        md=f"{ARCH_PRINT_TABLE}.md",
+    log:
+        "logs/architecture/printability_table.log",
+    conda:
+        "../envs/ipage.yaml"
+    params:
+        target=lambda w: ipage_config.target(config, ARCH).tolist(),
+        tolerance=0.05,
+        options=ipage_config.task_options(config, ARCH),
+    script:
+        "../scripts/architecture_printability_table.py"
