@@ -140,6 +140,11 @@ class INNSettings:
         return cls(z_dim=dims[0], dim_total=dims[1], **kw)
 
 
+def _mean_square(v: torch.Tensor) -> torch.Tensor:
+    """Mean of v^2, 0 for no columns (no padding; torch.mean of an empty tensor is nan)."""
+    return (v**2).mean() if v.numel() else v.new_zeros(())
+
+
 def inn_losses(
     model: INN, x: torch.Tensor, y: torch.Tensor, s: INNSettings, backward: bool = True
 ) -> dict[str, torch.Tensor]:
@@ -162,7 +167,7 @@ def inn_losses(
         v = torch.cat([v[:, :xd], s.pad_noise * torch.randn_like(v[:, xd:])], dim=1)
     out, log_det = model.forward_padded(v)
     y_out, z_out, pad_out = out[:, :yd], out[:, yd : yd + zd], out[:, yd + zd :]
-    l_y = loss_y(y_out, y_noisy) + torch.mean(pad_out**2)
+    l_y = loss_y(y_out, y_noisy) + _mean_square(pad_out)
     if s.z_loss == "likelihood":
         misfit = ((y_out - y_noisy) ** 2).sum(1) + (pad_out**2).sum(1)
         nll = 0.5 * misfit / s.y_sigma**2 + 0.5 * (z_out**2).sum(1) - log_det
@@ -174,7 +179,7 @@ def inn_losses(
         return {"l_y": l_y, "l_x": torch.zeros_like(l_y), "l_z": l_z}
     z_back = torch.randn(len(x), zd, device=x.device)
     x_back = model.inverse_normalized(torch.cat([y_n, z_back], 1))
-    l_x = mmd(x_back[:, :xd], model.x_norm(x)) + torch.mean(x_back[:, xd:] ** 2)
+    l_x = mmd(x_back[:, :xd], model.x_norm(x)) + _mean_square(x_back[:, xd:])
     return {"l_y": l_y, "l_x": l_x, "l_z": l_z}
 
 

@@ -1,6 +1,7 @@
 """INN bijectivity, its log-determinant and the training losses."""
 
 import numpy as np
+import pytest
 import torch
 
 from ipage.losses import mmd
@@ -104,3 +105,23 @@ _SETTINGS = dict(
     z_loss="likelihood",
     y_sigma=0.1,
 )
+
+
+@pytest.mark.parametrize("z_loss", ["likelihood", "mmd"])
+def test_losses_are_finite_without_padding(z_loss):
+    """dim_total = x_dim = y_dim + z_dim (no padding): every loss term stays a number."""
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(64, 4)), rng.normal(size=(64, 2))
+    inn = INN(x, y, z_dim=2, dim_total=4, blocks=2, hidden=8, layers=1)
+    s = INNSettings(
+        **{
+            **_SETTINGS,
+            "z_dim": 2,
+            "dim_total": 4,
+            "z_loss": z_loss,
+            "y_noise": 0.01,
+            "pad_noise": 0.0,
+        }
+    )
+    parts = inn_losses(inn, torch.as_tensor(x).float(), torch.as_tensor(y).float(), s)
+    assert all(bool(torch.isfinite(v)) for v in parts.values()), parts

@@ -304,7 +304,32 @@ def test_report_rules_and_snakemake_report_on_synthetic_results(tmp_path):
         {"epoch": [1, 2], "train_loss": [2.0, 1.0], "val_loss": [1.0, 0.5], "lambda_y": [10, 1]}
     ).to_csv(tmp_path / "results/sinewave/models/inn_history.csv", index=False)
 
+    posterior = tmp_path / "results/sinewave/posterior"  # raw-posterior scores per model
+    posterior.mkdir(parents=True)
+    for model, mse in (("prior", 2.4), ("inn", 0.2)):
+        pd.DataFrame(
+            [
+                {
+                    "task": "sinewave",
+                    "model": model,
+                    "n_solutions": 30,
+                    "resim_mse_single": mse,
+                    "resim_mse_many": mse,
+                    "r_1": mse,
+                    "r_10": mse / 10,
+                    "r_50": mse / 50,
+                    "r_targets": 30,
+                    "in_box_single": 1.0,
+                    "in_box_many": 1.0,
+                    "sw_reference": mse / 10,
+                    "reference_epsilon": 0.01,
+                    "reference_acceptance": 0.001,
+                }
+            ]
+        ).to_csv(posterior / f"{model}.csv", index=False)
+
     targets = [
+        "results/tables/posterior.csv",
         "results/tables/table2.md",
         "results/tables/table3.html",
         "results/figures/time_to_solution.png",
@@ -325,7 +350,14 @@ def test_report_rules_and_snakemake_report_on_synthetic_results(tmp_path):
         env=env,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    for rule in ("train_inn", "localize", "ns_study", "resimulate", "summarize"):
+    for rule in (
+        "train_inn",
+        "localize",
+        "ns_study",
+        "resimulate",
+        "summarize",
+        "posterior_diagnostics",
+    ):
         assert f"rule {rule}:" not in run.stderr  # upstream results were taken as they are
     assert "**" in (tmp_path / "results/tables/table2.md").read_text()
     modes = pd.read_csv(tmp_path / "results/tables/modes_vs_ns.csv")

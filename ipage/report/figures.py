@@ -258,6 +258,17 @@ def resim_error_histograms(
     _save(fig, path)
 
 
+def _log_scale(ax, values: np.ndarray) -> None:
+    """Log y, or symmetric log when values reach 0 or below (a likelihood loss is negative,
+    a switched-off loss weight is 0), linear within the smallest positive magnitude."""
+    values = values[np.isfinite(values)]
+    if values.size and values.min() <= 0:
+        positive = np.abs(values[values != 0])
+        ax.set_yscale("symlog", linthresh=float(positive.min()) if positive.size else 1.0)
+    else:
+        ax.set_yscale("log")
+
+
 def inn_training(path: str | Path, history: pd.DataFrame, task_name: str) -> None:
     """INN training curves: weighted training loss and validation forward MSE (left), the
     dynamic bi-directional loss weights lambda_y, lambda_x, lambda_z (right); log y."""
@@ -271,7 +282,7 @@ def inn_training(path: str | Path, history: pd.DataFrame, task_name: str) -> Non
     for column, text in labels.items():
         if column in history:
             loss_ax.plot(epoch, history[column], marker=".", label=text)
-    loss_ax.set_yscale("log")
+    _log_scale(loss_ax, history[[c for c in labels if c in history]].to_numpy())
     loss_ax.set_xlabel("epoch")
     loss_ax.set_ylabel("loss (log scale)")
     loss_ax.set_title(f"{task_label(task_name)}: INN losses")
@@ -282,7 +293,7 @@ def inn_training(path: str | Path, history: pd.DataFrame, task_name: str) -> Non
         if column in history:
             name = f"$\\lambda_{column[-1]}$"
             lam_ax.plot(epoch, history[column], style, linewidth=2, label=name)
-    lam_ax.set_yscale("log")
+    _log_scale(lam_ax, history[[c for c in styles if c in history]].to_numpy())
     lam_ax.set_xlabel("epoch")
     lam_ax.set_ylabel("loss weight (log scale)")
     lam_ax.set_title("dynamic bi-directional schedule")
