@@ -27,7 +27,7 @@ from ipage.methods import INN_METHODS  # noqa: E402
 from ipage.metrics import modes_covered, resim_errors  # noqa: E402
 from ipage.models.inn import ForwardSurrogate  # noqa: E402
 from ipage.models.serialize import load_model  # noqa: E402
-from ipage.sampling import latent_samples  # noqa: E402
+from ipage.sampling import candidate_latents  # noqa: E402
 
 METHODS = {"srs": "ipage_srs", "lhs": "ipage_lhs", "maximin_lhs": "ipage"}
 
@@ -54,8 +54,7 @@ def main() -> None:
             modes, mse = [], []
             for repeat in range(args.repeats):
                 rng = np.random.default_rng([7, repeat, n_s])
-                rounds = [latent_samples(n_s, inn.z_dim, strategy, rng) for _ in range(oversample)]
-                z = np.stack(rounds, axis=1).reshape(n_s * oversample, inn.z_dim)
+                z = candidate_latents(n_s, inn.z_dim, strategy, oversample, rng)
                 found = solve(
                     latent_posterior(inn, method.posterior),
                     surrogate,

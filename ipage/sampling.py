@@ -53,3 +53,13 @@ def latent_samples(n: int, dim: int, strategy: str, rng: np.random.Generator) ->
     u = uniform_design(n, dim, strategy, rng)
     eps = 0.5 / n  # keep ppf finite if a design touches the cube's faces
     return norm.ppf(np.clip(u, eps, 1 - eps))
+
+
+def candidate_latents(
+    n: int, dim: int, strategy: str, per_target: int, rng: np.random.Generator
+) -> np.ndarray:
+    """per_target candidates for each of n targets, shape (n * per_target, dim), target-major
+    (candidate j of target i is row i * per_target + j, as localization's selection expects):
+    one space-filling design of n points per candidate round."""
+    rounds = [latent_samples(n, dim, strategy, rng) for _ in range(per_target)]
+    return np.stack(rounds, axis=1).reshape(n * per_target, dim)

@@ -42,3 +42,18 @@ def test_same_seed_same_samples_and_unknown_strategy():
     np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="allowed: srs, lhs, maximin_lhs"):
         latent_samples(5, 2, "sobol", np.random.default_rng(0))
+
+
+def test_candidate_latents_are_target_major_rounds_of_one_design_each():
+    """Row i * per_target + j is candidate j of target i; each round is a full LHS design."""
+    from scipy.stats import norm
+
+    from ipage.sampling import candidate_latents
+
+    n, dim, per_target = 40, 2, 3
+    z = candidate_latents(n, dim, "lhs", per_target, np.random.default_rng(4))
+    assert z.shape == (n * per_target, dim)
+    for j in range(per_target):
+        strata = np.floor(norm.cdf(z[j::per_target]) * n).astype(int)
+        for d in range(dim):  # one point per stratum: round j is a Latin hypercube
+            assert sorted(strata[:, d]) == list(range(n))

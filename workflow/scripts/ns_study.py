@@ -8,7 +8,7 @@ from ipage.inverse import latent_posterior, solve
 from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
 from ipage.models.serialize import load_model
-from ipage.sampling import latent_samples
+from ipage.sampling import candidate_latents
 from ipage.tasks import get_task
 from ipage.workflow_io import run
 
@@ -28,8 +28,7 @@ def main(smk, log):
         xs = []
         for repeat in range(ev["repeats"]):
             rng = np.random.default_rng([smk.params.seed, 2, repeat, n_s])
-            rounds = [latent_samples(n_s, dim, method.sampling, rng) for _ in range(per_target)]
-            z = np.stack(rounds, axis=1).reshape(n_s * per_target, dim)
+            z = candidate_latents(n_s, dim, method.sampling, per_target, rng)
             found = solve(
                 posterior,
                 surrogate,

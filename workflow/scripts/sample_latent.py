@@ -6,7 +6,7 @@ import numpy as np
 
 from ipage.data import Split, save_npz_atomic
 from ipage.methods import INN_METHODS
-from ipage.sampling import latent_samples
+from ipage.sampling import candidate_latents
 from ipage.scenarios import scenario_seed, scenario_targets
 from ipage.workflow_io import run
 
@@ -23,10 +23,7 @@ def main(smk, log):
     for repeat in range(ev["repeats"]):
         start = time.perf_counter()
         rng = scenario_seed(smk.params.seed, w.scenario, repeat)
-        # One space-filling design of n points per candidate round; candidate j of target i
-        # is row i * per_target + j (target-major, as localize expects).
-        rounds = [latent_samples(n, dim, method.sampling, rng) for _ in range(per_target)]
-        z.append(np.stack(rounds, axis=1).reshape(n * per_target, dim))
+        z.append(candidate_latents(n, dim, method.sampling, per_target, rng))
         seconds.append(time.perf_counter() - start)
         log(
             f"repeat {repeat + 1}/{ev['repeats']}: {per_target} round(s) of {n} x {dim} "
