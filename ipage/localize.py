@@ -75,7 +75,7 @@ def localize(
                     break
         opt.zero_grad()
         total.sum().backward()
-        frozen = u.detach().clone()
+        frozen = u.detach().clone() if tol > 0 else None
         opt.step()
         with torch.no_grad():
             if tol > 0:  # Adam's momentum must not move a row that has stopped

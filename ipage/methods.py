@@ -13,9 +13,8 @@ class INNMethod:
     sampling: str  # latent strategy, see ipage.sampling.STRATEGIES
     localize: bool  # run gradient localization on the posterior samples
     select: bool  # draw `oversample` candidates per solution and keep the best by surrogate loss
-    posterior: str = (
-        "inn"  # model mapping (y*, z) to x: "inn" (x -> [y, z]) or "cinn" (x <-> z | y)
-    )
+    # the model mapping (y*, z) to x: "inn" (x -> [y, z]) or "cinn" (x <-> z given y)
+    posterior: str = "inn"
 
 
 INN_METHODS: dict[str, INNMethod] = {

@@ -106,9 +106,6 @@ class Schedule:
         return lam_y, lam_x, lam_z
 
 
-Z_LOSSES = ("likelihood", "mmd")
-
-
 @dataclass(frozen=True)
 class INNSettings:
     z_dim: int
@@ -162,7 +159,7 @@ def inn_losses(
     yd, zd, xd = model.y_dim, model.z_dim, model.x_dim
     y_n = model.y_norm(y)
     y_noisy = y_n + s.y_noise * torch.randn_like(y_n)
-    v = model._pad(model.x_norm(x))
+    v = model.pad(model.x_norm(x))
     if s.pad_noise > 0 and model.dim_total > xd:
         v = torch.cat([v[:, :xd], s.pad_noise * torch.randn_like(v[:, xd:])], dim=1)
     out, log_det = model.forward_padded(v)

@@ -62,7 +62,7 @@ def test_schedule_is_dynamic_bidirectional():
 def test_log_det_is_the_log_abs_jacobian_determinant():
     """The likelihood L_z relies on forward_padded's log|det J| (change of variables)."""
     inn, x = _trained_like_inn(seed=3)
-    v = inn._pad(inn.x_norm(x[:5]))
+    v = inn.pad(inn.x_norm(x[:5]))
     _, log_det = inn.forward_padded(v)
     for row, expected in zip(v, log_det, strict=True):
         jac = torch.autograd.functional.jacobian(lambda r: inn.forward_padded(r[None])[0][0], row)
@@ -80,7 +80,7 @@ def test_likelihood_loss_of_the_identity_map_is_the_gaussian_nll():
     s = INNSettings(**{**_SETTINGS, "z_dim": 2, "dim_total": 5, "y_noise": 0.0, "pad_noise": 0.0})
     xt, yt = torch.as_tensor(x), torch.as_tensor(y)
     parts = inn_losses(inn, xt, yt, s)
-    v = inn._pad(inn.x_norm(xt))
+    v = inn.pad(inn.x_norm(xt))
     for perm in inn.perms:
         v = v[:, perm]
     misfit = (v[:, 0] - inn.y_norm(yt)[:, 0]) ** 2 + (v[:, 3:] ** 2).sum(1)

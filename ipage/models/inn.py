@@ -46,12 +46,13 @@ class INN(nn.Module):
         self.register_buffer("perms", perms)
         self.register_buffer("inv_perms", torch.argsort(perms, dim=1))
 
-    def _pad(self, v: torch.Tensor) -> torch.Tensor:
+    def pad(self, v: torch.Tensor) -> torch.Tensor:
+        """Zero-pad standardised x (or [y, z]) to dim_total columns."""
         return nn.functional.pad(v, (0, self.dim_total - v.shape[1]))
 
     def forward_normalized(self, x: torch.Tensor) -> torch.Tensor:
         """Raw x -> [y_standardised, z, pad] (the training-space output)."""
-        return self.forward_padded(self._pad(self.x_norm(x)))[0]
+        return self.forward_padded(self.pad(self.x_norm(x)))[0]
 
     def forward_padded(self, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Padded standardised x -> ([y_standardised, z, pad], log|det J|) per row."""
@@ -63,7 +64,7 @@ class INN(nn.Module):
 
     def inverse_normalized(self, out: torch.Tensor) -> torch.Tensor:
         """[y_standardised, z, pad] -> padded standardised x (all dim_total coordinates)."""
-        v = self._pad(out)
+        v = self.pad(out)
         for coupling, inv in zip(reversed(self.couplings), reversed(self.inv_perms), strict=True):
             v = coupling.inverse(v)[:, inv]
         return v
