@@ -1,1 +1,1 @@
-"""Paper-style tables and figures of the workflow results (issue 3, parts 4-6)."""
+"""Paper-style tables and figures of the workflow results."""

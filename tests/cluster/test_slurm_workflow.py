@@ -1,4 +1,4 @@
-"""The workflow on a real Slurm cluster (issue 6).
+"""The workflow on a real Slurm cluster.
 
 Runs the tiny configuration (one task) through ``workflow/profiles/slurm`` layered with the CI
 override ``tests/cluster/profile`` (squeue status, no account, no GPU, CI-sized
