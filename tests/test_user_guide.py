@@ -226,6 +226,7 @@ def test_report_shows_every_figure_and_table(report):
         page = browser.new_page(viewport={"width": 1400, "height": 900})
         page.goto(report.as_uri())
         categories = page.evaluate("categories")
+        captions = page.evaluate("Object.values(results).map(r => r.caption)")
         shown = {}
         for category, subcategories in categories.items():
             for subcategory in subcategories:
@@ -239,6 +240,7 @@ def test_report_shows_every_figure_and_table(report):
                     shown[path] = content
         browser.close()
     assert set(shown) == REPORT_TABLES | REPORT_FIGURES
+    assert all(len(caption) > 50 for caption in captions)  # each result says what it shows
     for path in REPORT_FIGURES:
         width, height = shown[path]
         assert width > 100 and height > 100, f"{path} did not load: {width} x {height} px"
