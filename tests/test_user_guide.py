@@ -153,8 +153,8 @@ def write_finished_run(root: Path) -> None:
             y = SineWave().forward(x.reshape(-1, 2)).reshape(REPEATS, SOLUTIONS, 1)
             np.savez(folder / "resim.npz", y=y)
             rows.append((method, scenario, float(np.mean((y - 1.2) ** 2))))
-    ns_study = {f"x_{n}": rng.uniform(-1, 1, (REPEATS, n, 2)) for n in (25, SOLUTIONS)}
-    np.savez(root / "results/sinewave/ipage/ns_study.npz", **ns_study)
+        ns_study = {f"x_{n}": rng.uniform(-1, 1, (REPEATS, n, 2)) for n in (25, SOLUTIONS)}
+        np.savez(root / "results/sinewave" / method / "ns_study.npz", **ns_study)
     (root / "results/tables").mkdir(parents=True)
     pd.DataFrame(
         [
@@ -207,10 +207,11 @@ def report(runtime_python, tmp_path_factory) -> Path:
     run_args = report_args[1:at] + report_args[at + 2 :]  # the run's own --config
     targets = sorted(REPORT_TABLES | REPORT_FIGURES)
     build = ["snakemake", *targets, "--cores", "2", "--rerun-triggers", "mtime", *run_args]
+    upstream = set((root / "results").rglob("*"))
     proc = user_run(runtime_python, build, root)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    for rule in ("train_inn", "localize", "ns_study", "resimulate", "posterior_diagnostics"):
-        assert f"rule {rule}:" not in proc.stderr  # the upstream results were taken as they are
+    made = {p.relative_to(root).parts[:2] for p in set((root / "results").rglob("*")) - upstream}
+    assert made <= {("results", "tables"), ("results", "figures")}, "upstream jobs ran"
     proc = user_run(runtime_python, report_args, root)
     assert proc.returncode == 0 and "ERROR" not in proc.stderr, proc.stderr[-3000:]
     return root / "results/report.html"
