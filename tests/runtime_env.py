@@ -13,7 +13,6 @@ from __future__ import annotations
 import importlib.metadata as md
 import subprocess
 import sys
-import sysconfig
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -65,18 +64,18 @@ def build(path: Path, distributions: set[str]) -> Path:
             check=True,
         ).stdout.strip()
     )
-    source = Path(sysconfig.get_path("purelib"))
     for name in distributions:
         dist = md.distribution(name)
+        source = Path(dist.locate_file(""))
         tops = {Path(str(f)).parts[0] for f in dist.files or [] if not str(f).startswith("..")}
         for top in tops - {"__pycache__"}:
             if (source / top).exists() and not (site / top).exists() and not _site_hook(top):
                 (site / top).symlink_to(source / top)
         for entry in dist.entry_points.select(group="console_scripts"):
             script = path / "bin" / entry.name
-            module, _, attr = entry.value.partition(":")
             script.write_text(
-                f"#!{python}\nimport sys\nfrom {module} import {attr}\nsys.exit({attr}())\n"
+                f"#!{python}\nimport sys\nimport {entry.module} as entry\n"
+                f"sys.exit(entry.{entry.attr}())\n"
             )
             script.chmod(0o755)
     (site / "ipage_editable.pth").write_text(f"{REPO}\n")
