@@ -114,7 +114,7 @@ def test_readme_command_runs_after_the_readme_install(
     needs_site = "profiles/slurm" in command or "crystal" in command
     python = site_python if needs_site else runtime_python
     words = shlex.split(command, comments=True)
-    args = [SHIPPED_DATASET if a == "DIR" else a for a in words]
+    args = [re.sub(r"\bDIR\b", SHIPPED_DATASET, a) for a in words]  # the README's folder
     generate = args[:4] == ["python", "-m", "ipage.crystal", "generate"]
     if args[0] == "snakemake":
         args.append("-n")
