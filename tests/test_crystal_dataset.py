@@ -194,3 +194,46 @@ def test_three_committed_rows_recompute_with_the_fast_preset():
         assert new["status"] == "ok", new["error"]
         assert new["preset_settings"] == stored.preset_settings
         assert abs(new["gap"] - stored.gap) < 1e-3, (stored.id, new["gap"], stored.gap)
+
+
+def write_audit(folder: Path, shifts: list[float]) -> Path:
+    """audit/accurate.csv for the first len(shifts) rows: their gaps minus the shifts."""
+    from ipage.crystal.dft import get_preset
+
+    first = sorted((folder / "chunks").glob("chunk_*.csv"))[0]
+    rows = pd.read_csv(first, dtype={"id": str}, keep_default_na=False).head(len(shifts))
+    rows["gap"] -= shifts
+    rows["cbm"] = rows["vbm"] + rows["gap"]
+    rows["preset"], rows["preset_settings"] = "accurate", get_preset("accurate").describe()
+    path = folder / "audit" / "accurate.csv"
+    path.parent.mkdir()
+    rows.to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def test_audit_is_checked_signed_and_summarised(copy, capsys):
+    path = write_audit(copy, [0.01, 0.03, 0.05])  # fast - accurate: mean 0.03, std 0.02
+    assert run_cli(capsys, "export", "--dir", str(copy))[0] == 0
+    assert run_cli(capsys, "verify", "--strict", "--dir", str(copy))[0] == 0
+    assert "audit/accurate.csv" in (copy / "SHA256SUMS").read_text()
+    readme = (copy / "README.md").read_text()
+    assert (
+        "fast − accurate gap on 3 random cells (eV): mean / std / max abs | "
+        "+0.030 / 0.020 / 0.050 |" in readme
+    )
+
+    edit_rows(path, lambda rows: rows[1].update(a=str(float(rows[1]["a"]) + 0.01)))
+    code, _, err = run_cli(capsys, "verify", "--dir", str(copy))
+    assert code == 2 and len(err.splitlines()) == 1, err
+    assert err.startswith(f"error: {path}: row 2 (") and "differ from design.csv" in err
+
+
+def test_audit_cells_are_kept_and_topped_up():
+    from ipage.crystal.audit import pick_cells
+
+    rows = [{"id": f"s{i:06d}", "status": "ok" if i % 5 else "failed"} for i in range(40)]
+    first = [r["id"] for r in pick_cells(rows, 5, seed=0, audited=[])]
+    assert len(set(first)) == 5 and all(int(i[1:]) % 5 for i in first)  # converged rows only
+    assert first == [r["id"] for r in pick_cells(rows[::-1], 5, seed=0, audited=[])]
+    more = [r["id"] for r in pick_cells(rows, 8, seed=1, audited=first[:3])]
+    assert more[:3] == first[:3] and len(set(more)) == 8

@@ -5,9 +5,10 @@
     python -m ipage.crystal merge --out DIR    # -> dataset.csv, samples.npz
     python -m ipage.crystal verify --dir resources/srtio3_pbe_fast
     python -m ipage.crystal export --dir resources/srtio3_pbe_fast   # SHA256SUMS, stats, README
+    python -m ipage.crystal audit --dir resources/srtio3_pbe_fast --n 20 --preset accurate
 
-generate is resumable: rerun the same command after an interruption. verify and export take the
-design's seed, box and preset (defaults: those of the shipped dataset).
+generate and audit are resumable: rerun the same command after an interruption. verify and
+export take the design's seed, box and preset (defaults: those of the shipped dataset).
 """
 
 from __future__ import annotations
@@ -55,9 +56,18 @@ def main(argv: list[str] | None = None) -> int:
             p.add_argument(
                 "--strict", action="store_true", help="a file missing from SHA256SUMS is an error"
             )
+    a = sub.add_parser("audit", help="recompute n random converged cells with a finer preset")
+    a.add_argument("--dir", required=True, help="dataset folder (design.csv, chunks/)")
+    a.add_argument("--n", type=int, default=20)
+    a.add_argument("--seed", type=int, default=0, help="seed of the random choice of cells")
+    a.add_argument("--preset", default="accurate")
+    a.add_argument("--workers", type=int, default=1, help="single-threaded DFT processes")
+    a.add_argument("--out", default=None, help="result CSV (default DIR/audit/PRESET.csv)")
     args = ap.parse_args(argv)
     if args.cmd in ("verify", "export"):
         return _dataset_command(args)
+    if args.cmd == "audit":
+        return _audit_command(args)
 
     from ipage.crystal.chunks import generate, merge_chunks, plan_dataset, progress_summary
     from ipage.crystal.structure import DesignBox
@@ -111,6 +121,31 @@ def _dataset_command(args: argparse.Namespace) -> int:
     if not report.ok:
         return 2
     print(f"ok: {summary(args.dir, report)}")
+    return 0
+
+
+def _audit_command(args: argparse.Namespace) -> int:
+    from ipage.crystal.audit import audit_path, run_audit
+    from ipage.crystal.dataset import verify_dataset
+
+    try:
+        report = verify_dataset(args.dir, checksums=False)
+        if not report.ok:
+            raise IpageError(f"{report.problems[0]} (fix the dataset before auditing it)")
+        out = args.out or audit_path(args.dir, args.preset)
+        rows = run_audit(
+            report.rows,
+            out,
+            n=args.n,
+            seed=args.seed,
+            preset=args.preset,
+            workers=args.workers,
+            progress=lambda line: print(line, flush=True),
+        )
+    except IpageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{len(rows)} audited cells ({(rows.status == 'ok').sum()} converged) in {out}")
     return 0
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ipage.crystal.audit import AUDIT_DIR, audit_stats
 from ipage.crystal.dft import RESULT_COLUMNS, get_preset
 from ipage.crystal.structure import PARAM_NAMES, DesignBox
 from ipage.errors import IpageError
@@ -56,6 +57,7 @@ class Report:
     chunk_files: int = 0
     complete_chunks: int = 0
     checked_sums: int = 0
+    audits: dict[str, list[dict]] = field(default_factory=dict)  # preset -> audit rows
 
     @property
     def ok(self) -> bool:
@@ -194,13 +196,38 @@ def _check_chunk(path: Path, design: dict, spec: DatasetSpec, seen: set, report:
     report.complete_chunks += len(rows) == size
 
 
+def _check_audit(path: Path, design: dict) -> list[dict]:
+    """Rows of audit/<preset>.csv: cells of the design, computed with that preset."""
+    rows = [dict(zip(RESULT_COLUMNS, r, strict=True)) for r in _read_table(path, RESULT_COLUMNS)]
+    try:
+        preset = get_preset(path.stem)
+    except IpageError:
+        raise _Bad("the file name is not a DFT preset (fast, accurate, reference)") from None
+    for i, row in enumerate(rows, start=1):
+        where = f"row {i} ({row['id']})"
+        if row["id"] not in design:
+            raise _Bad(f"{where}: id not in design.csv")
+        params = [_number(row, k) for k in PARAM_NAMES]
+        if not np.allclose(params, design[row["id"]][1], rtol=0, atol=TOL):
+            raise _Bad(f"{where}: lattice parameters differ from design.csv")
+        if row["preset_settings"] != preset.describe():
+            raise _Bad(f"{where}: not computed with the {preset.name} preset")
+        if row["status"] not in ("ok", "failed"):
+            raise _Bad(f"{where}: status={row['status']!r}; allowed: ok, failed")
+    return rows
+
+
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def data_files(folder: Path) -> list[Path]:
-    """design.csv and every chunk file, the files SHA256SUMS covers."""
-    return [folder / "design.csv", *sorted((folder / "chunks").glob("chunk_*.csv"))]
+    """design.csv, every chunk file and every preset audit: the files SHA256SUMS covers."""
+    return [
+        folder / "design.csv",
+        *sorted((folder / "chunks").glob("chunk_*.csv")),
+        *sorted((folder / AUDIT_DIR).glob("*.csv")),
+    ]
 
 
 def _check_sums(folder: Path, bad_files: set[str], strict: bool, report: Report) -> None:
@@ -264,6 +291,12 @@ def verify_dataset(
         except _Bad as exc:
             report.problems.append(f"{path}: {exc}")
             bad_files.add(path.relative_to(folder).as_posix())
+    for path in sorted((folder / AUDIT_DIR).glob("*.csv")):
+        try:
+            report.audits[path.stem] = _check_audit(path, design)
+        except _Bad as exc:
+            report.problems.append(f"{path}: {exc}")
+            bad_files.add(path.relative_to(folder).as_posix())
     if checksums:
         _check_sums(folder, bad_files, strict, report)
     return report
@@ -316,6 +349,9 @@ def dataset_stats(report: Report, spec: DatasetSpec) -> dict:
         "gap_ev": gap,
         "cpu_s_per_cell_median": r4(np.median(cpu)) if len(cpu) else None,
         "cpu_s_total": round(float(cpu.sum()), 1),
+        "audits": {
+            name: audit_stats(report.rows, rows) for name, rows in sorted(report.audits.items())
+        },
     }
 
 
@@ -374,6 +410,14 @@ def stats_markdown(stats: dict) -> str:
         lines += [
             f"| CPU-s per cell, median | {stats['cpu_s_per_cell_median']:.1f} |",
             f"| CPU-s in total | {stats['cpu_s_total']:.0f} |",
+        ]
+    for audit in filter(None, stats["audits"].values()):
+        scatter = "-" if audit["scatter_ev"] is None else f"{audit['scatter_ev']:.3f}"
+        lines += [
+            f"| {stats['preset']} − {audit['preset']} gap on {audit['n_cells']} random cells "
+            f"(eV): mean / std / max abs | {audit['offset_ev']:+.3f} / {scatter} / "
+            f"{audit['max_abs_ev']:.3f} |",
+            f"| CPU-s per {audit['preset']} cell, median | {audit['cpu_s_per_cell_median']:.1f} |",
         ]
     lines += ["", f"![gap histogram]({HISTOGRAM})", "", END]
     return "\n".join(lines)
