@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ipage.artifacts import NsStudy, Resim, Solutions
 from ipage.report import figures, tables
 from ipage.tasks.sinewave import SineWave
 
@@ -276,12 +277,12 @@ def test_report_rules_and_snakemake_report_on_synthetic_results(tmp_path):
             d.mkdir(parents=True)
             x = rng.uniform(-1, 1, (2, 30, 2))
             targets = np.full((30, 1), 1.2)
-            np.savez(d / "solutions.npz", x=x, targets=targets, seconds=np.ones(2))
+            Solutions(x, targets, np.ones(2)).save(d / "solutions.npz")
             y = SineWave().forward(x.reshape(-1, 2)).reshape(2, 30, 1)
-            np.savez(d / "resim.npz", y=y)
+            Resim(y, np.zeros((2, 30)), True).save(d / "resim.npz")
             rows.append((method, scenario, float(np.mean((y - 1.2) ** 2))))
-        ns_study = {f"x_{n}": rng.uniform(-1, 1, (2, n, 2)) for n in (25, 30)}
-        np.savez(tmp_path / "results/sinewave" / method / "ns_study.npz", **ns_study)
+        ns_study = NsStudy({n: rng.uniform(-1, 1, (2, n, 2)) for n in (25, 30)})
+        ns_study.save(tmp_path / "results/sinewave" / method / "ns_study.npz")
     pd.DataFrame(
         [
             {
