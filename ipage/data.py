@@ -1,42 +1,14 @@
-"""Dataset files shared by every rule.
+"""The train / validation / test split every model and scenario of a task shares.
 
-`samples.npz` holds all simulated rows (x, y); `split.npz` holds the train/val/test split
-(x_train, y_train, x_val, y_val, x_test, y_test). Files are written atomically (temp file +
-rename) so an interrupted job never leaves a file that looks complete.
+The files themselves (samples.npz, split.npz) are owned by `ipage.artifacts.Samples` and
+`ipage.artifacts.Split`.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-
 import numpy as np
 
-from ipage.atomic import atomic_output
-
-
-def save_npz_atomic(path: str | os.PathLike, **arrays: np.ndarray) -> None:
-    """np.savez to a temp file in the same directory, then rename over `path`."""
-    with atomic_output(path) as tmp:
-        np.savez(tmp, **arrays)
-
-
-@dataclass(frozen=True)
-class Split:
-    x_train: np.ndarray
-    y_train: np.ndarray
-    x_val: np.ndarray
-    y_val: np.ndarray
-    x_test: np.ndarray
-    y_test: np.ndarray
-
-    @classmethod
-    def load(cls, path: str | os.PathLike) -> Split:
-        with np.load(path) as f:
-            return cls(**{k: f[k] for k in cls.__dataclass_fields__})
-
-    def save(self, path: str | os.PathLike) -> None:
-        save_npz_atomic(path, **self.__dict__)
+from ipage.artifacts import Split
 
 
 def split_rows(

@@ -13,11 +13,14 @@ import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ipage import __version__
 from ipage.atomic import write_text_atomic
 from ipage.errors import IpageError
+
+if TYPE_CHECKING:  # for the annotation only: importing this module loads no numpy
+    from ipage.artifacts import Solutions
 
 Log = Callable[[str], None]
 
@@ -90,30 +93,9 @@ def write_provenance(
     write_text_atomic(path, json.dumps(record, indent=2) + "\n")
 
 
-def save_solutions(
-    smk: Any,
-    x: list,
-    targets,
-    surrogate_loss,
-    seconds: list,
-    started: float,
-    device: object,
-    **extra,
-) -> None:
-    """Every method's solutions.npz (x (R, n, x_dim), targets (n, y_dim), surrogate_loss
-    (R, n), seconds (R,), plus extra arrays) and its provenance JSON."""
-    import numpy as np
-
-    from ipage.data import save_npz_atomic
-
-    save_npz_atomic(
-        smk.output[0],
-        x=np.stack(x),
-        targets=targets,
-        surrogate_loss=np.asarray(surrogate_loss),
-        seconds=np.asarray(seconds),
-        **extra,
-    )
+def save_solutions(smk: Any, solutions: Solutions, started: float, device: object) -> None:
+    """Every method's solutions.npz and its provenance JSON."""
+    solutions.save(smk.output[0])
     write_provenance(
         smk.output.provenance,
         smk.config,

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ipage.artifacts import Samples
 from ipage.crystal.chunks import generate, load_generated, merge_chunks, plan_dataset, run_chunk
 from ipage.crystal.dft import RESULT_COLUMNS, get_preset, run_structure
 from ipage.crystal.structure import (
@@ -148,8 +149,8 @@ def test_chunked_generation_resumes_and_merges(tmp_path):
     assert not list((tmp_path / "chunks").glob("*.tmp"))
     df = merge_chunks(tmp_path)
     assert len(df) == 10 and (df.status == "failed").sum() == 1
-    with np.load(tmp_path / "samples.npz") as f:
-        assert f["x"].shape == (9, 6) and f["y"].shape == (9, 1)
+    samples = Samples.load(tmp_path / "samples.npz")
+    assert samples.x.shape == (9, 6) and samples.y.shape == (9, 1)
     # the same directory cannot be reused for a different plan
     with pytest.raises(IpageError):
         plan_dataset(tmp_path, n=11)

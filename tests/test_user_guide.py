@@ -27,6 +27,7 @@ import pandas as pd
 import pytest
 from packaging.requirements import Requirement
 
+from ipage.artifacts import NsStudy, Resim, Solutions
 from ipage.tasks.sinewave import SineWave
 from tests import runtime_env
 
@@ -144,17 +145,14 @@ def write_finished_run(root: Path) -> None:
             folder = root / "results/sinewave" / method / scenario
             folder.mkdir(parents=True)
             x = rng.uniform(-1, 1, (REPEATS, SOLUTIONS, 2))
-            np.savez(
-                folder / "solutions.npz",
-                x=x,
-                targets=np.full((SOLUTIONS, 1), 1.2),
-                seconds=np.ones(REPEATS),
+            Solutions(x, np.full((SOLUTIONS, 1), 1.2), np.ones(REPEATS)).save(
+                folder / "solutions.npz"
             )
             y = SineWave().forward(x.reshape(-1, 2)).reshape(REPEATS, SOLUTIONS, 1)
-            np.savez(folder / "resim.npz", y=y)
+            Resim(y, np.zeros((REPEATS, SOLUTIONS)), True).save(folder / "resim.npz")
             rows.append((method, scenario, float(np.mean((y - 1.2) ** 2))))
-        ns_study = {f"x_{n}": rng.uniform(-1, 1, (REPEATS, n, 2)) for n in (25, SOLUTIONS)}
-        np.savez(root / "results/sinewave" / method / "ns_study.npz", **ns_study)
+        ns_study = NsStudy({n: rng.uniform(-1, 1, (REPEATS, n, 2)) for n in (25, SOLUTIONS)})
+        ns_study.save(root / "results/sinewave" / method / "ns_study.npz")
     (root / "results/tables").mkdir(parents=True)
     pd.DataFrame(
         [

@@ -23,10 +23,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ipage.artifacts import Samples
 from ipage.crystal.dft import RESULT_COLUMNS, run_structure
 from ipage.crystal.io import write_csv_atomic
 from ipage.crystal.structure import PARAM_NAMES, DesignBox
-from ipage.data import save_npz_atomic
 from ipage.errors import require
 
 Runner = Callable[..., dict]
@@ -205,17 +205,15 @@ def load_generated(
 def merge_chunks(out_dir: str | os.PathLike) -> pd.DataFrame:
     """Concatenate chunks/*.csv -> dataset.csv (all rows) and samples.npz (x, y of ok rows).
 
-    samples.npz follows ipage.data: x (n, 6) raw (a, b, c, alpha, beta, gamma) in Angstrom and
-    degrees, y (n, 1) the PBE gap in eV.
+    samples.npz is an `ipage.artifacts.Samples`: x (n, 6) raw (a, b, c, alpha, beta, gamma) in
+    Angstrom and degrees, y (n, 1) the PBE gap in eV.
     """
     out_dir = Path(out_dir)
     df = generated_rows(out_dir)
     write_csv_atomic(out_dir / "dataset.csv", df)
     ok = df[df.status == "ok"]
-    save_npz_atomic(
-        out_dir / "samples.npz",
-        x=ok[list(PARAM_NAMES)].to_numpy(float),
-        y=ok[["gap"]].to_numpy(float),
+    Samples(ok[list(PARAM_NAMES)].to_numpy(float), ok[["gap"]].to_numpy(float)).save(
+        out_dir / "samples.npz"
     )
     return df
 

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import torch
 from torch import nn
 
+from ipage.atomic import atomic_output
+
 
 def save_model(model: nn.Module, path: str | os.PathLike) -> None:
-    """torch.save to a temp file, then rename, so a killed job leaves no half-written model."""
-    path = Path(path)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(model, tmp)
-    os.replace(tmp, path)
+    """torch.save, atomically: a killed job leaves no half-written model."""
+    with atomic_output(path) as tmp:
+        torch.save(model, tmp)
 
 
 def load_model(path: str | os.PathLike, device: torch.device | str = "cpu") -> nn.Module:

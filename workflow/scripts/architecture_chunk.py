@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 
-from ipage.data import save_npz_atomic
+from ipage.artifacts import ArchitectureChunk
 from ipage.tasks import get_task
 from ipage.workflow_io import run
 
@@ -43,13 +43,12 @@ def main(smk, log):
         )
     y = np.concatenate(parts)
     binary = bool(np.isin(x, (0.0, 1.0)).all())  # the prior's cells are 0/1: store as uint8
-    save_npz_atomic(
-        smk.output[0],
+    ArchitectureChunk(
         x=x.astype(np.uint8) if binary else x,
         y=y,
         rows=np.array([start, stop]),
         seconds=time.perf_counter() - t0,
-    )
+    ).save(smk.output[0])
     log(f"chunk {i}: E_x/E_s in [{y.min():.3g}, {y.max():.3g}], median {np.median(y):.3g}")
 
 

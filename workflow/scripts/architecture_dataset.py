@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from ipage.data import save_npz_atomic
+from ipage.artifacts import ArchitectureChunk, Samples
 from ipage.errors import require
 from ipage.workflow_io import run, write_provenance
 
@@ -14,21 +14,20 @@ def main(smk, log):
     start = time.perf_counter()
     xs, ys, fem_seconds, expected = [], [], 0.0, 0
     for path in smk.input:
-        with np.load(path) as f:
-            rows = f["rows"]
-            require(
-                int(rows[0]) == expected,
-                f"{path}: rows start at {int(rows[0])}, expected {expected}; "
-                "delete results/architecture/data/chunks/ and rerun",
-            )
-            xs.append(f["x"].astype(np.float64))
-            ys.append(f["y"])
-            fem_seconds += float(f["seconds"])
-            expected = int(rows[1])
+        chunk = ArchitectureChunk.load(path)
+        require(
+            int(chunk.rows[0]) == expected,
+            f"{path}: rows start at {int(chunk.rows[0])}, expected {expected}; "
+            "delete results/architecture/data/chunks/ and rerun",
+        )
+        xs.append(chunk.x.astype(np.float64))
+        ys.append(chunk.y)
+        fem_seconds += chunk.seconds
+        expected = int(chunk.rows[1])
     x, y = np.concatenate(xs), np.concatenate(ys)
     n = smk.params.n_samples
     require(len(x) == n, f"chunks hold {len(x)} cells, dataset.n_samples is {n}")
-    save_npz_atomic(smk.output[0], x=x, y=y)
+    Samples(x, y).save(smk.output[0])
     log(
         f"architecture: {n} cells from {len(smk.input)} chunks, x {x.shape}, "
         f"E_x/E_s in [{y.min():.3g}, {y.max():.3g}], median {np.median(y):.3g}; "

@@ -8,21 +8,19 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ipage.artifacts import Resim, Solutions, Split
 from ipage.atomic import atomic_output
-from ipage.data import Split
 from ipage.workflow_io import run
 
 
 def main(smk, log):
-    with np.load(smk.input.grey) as f:
-        grey, targets = np.clip(f["x"][0], 0.0, 1.0), f["targets"]
-    with np.load(smk.input.binary) as f:
-        binary = f["x"][0]
-        valid = f["valid"][0] if "valid" in f else np.ones(len(binary), bool)
-    with np.load(smk.input.grey_resim) as f:
-        y_all_grey, e_grey = f["y"][..., 0], f["y"][0, :, 0]
-    with np.load(smk.input.binary_resim) as f:
-        y_all_binary, e_binary = f["y"][..., 0], f["y"][0, :, 0]
+    grey_solutions = Solutions.load(smk.input.grey)
+    binary_solutions = Solutions.load(smk.input.binary)  # binarize_solutions': `valid` is set
+    grey, targets = np.clip(grey_solutions.x[0], 0.0, 1.0), grey_solutions.targets
+    binary, valid = binary_solutions.x[0], binary_solutions.valid[0]
+    y_all_grey = Resim.load(smk.input.grey_resim).y[..., 0]
+    y_all_binary = Resim.load(smk.input.binary_resim).y[..., 0]
+    e_grey, e_binary = y_all_grey[0], y_all_binary[0]
     target = float(smk.params.target[0])
     split = Split.load(smk.input.split)
     near = np.argsort(np.abs(split.y_train[:, 0] - target), kind="stable")

@@ -5,9 +5,9 @@ repeat, averaged over repeats)."""
 
 import time
 
-import numpy as np
 import pandas as pd
 
+from ipage.artifacts import Solutions
 from ipage.atomic import atomic_output
 from ipage.fem.printability import summary
 from ipage.tasks import get_task
@@ -19,8 +19,7 @@ def main(smk, log):
     rows = []
     for scenario, path in zip(smk.params.scenarios, smk.input, strict=True):
         start = time.perf_counter()
-        with np.load(path) as f:
-            x = f["x"]
+        x = Solutions.load(path).x
         row = {"method": smk.wildcards.method, "scenario": scenario}
         row.update(summary([task.cells(xr) for xr in x]))
         rows.append(row)

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from ipage.data import save_npz_atomic
+from ipage.artifacts import Solutions
 from ipage.fem.designs import binarize
 from ipage.tasks import get_task
 from ipage.workflow_io import run
@@ -15,8 +15,8 @@ from ipage.workflow_io import run
 
 def main(smk, log):
     task = get_task(smk.wildcards.task, **smk.params.options)
-    with np.load(smk.input[0]) as f:
-        x, targets, seconds = f["x"], f["targets"], f["seconds"]
+    grey_solutions = Solutions.load(smk.input[0])
+    x = grey_solutions.x
     repeats, n, x_dim = x.shape
     out, valid, took = [], [], []
     for xr in x:
@@ -34,13 +34,12 @@ def main(smk, log):
         f"between 0.05 and 0.95 before: {np.mean((grey > 0.05) & (grey < 0.95)):.1%}; "
         f"volume fraction grey {grey.mean():.3f}, binary {out.mean():.3f}"
     )
-    save_npz_atomic(
-        smk.output[0],
+    Solutions(
         x=out,
-        targets=targets,
-        seconds=np.asarray(seconds, dtype=float) + np.array(took),
+        targets=grey_solutions.targets,
+        seconds=np.asarray(grey_solutions.seconds, dtype=float) + np.array(took),
         valid=valid,
-    )
+    ).save(smk.output[0])
 
 
 run(snakemake, main)  # noqa: F821

@@ -11,10 +11,10 @@ import time
 import numpy as np
 import pandas as pd
 
+from ipage.artifacts import Samples
 from ipage.crystal.chunks import load_generated
 from ipage.crystal.io import write_csv_atomic
 from ipage.crystal.structure import PARAM_NAMES
-from ipage.data import save_npz_atomic
 from ipage.errors import require
 from ipage.tasks import get_task
 from ipage.workflow_io import run, write_provenance
@@ -55,7 +55,7 @@ def main(smk, log):
     require(ok.sum() > 0, f"no converged DFT row: see the errors in {smk.output.table}")
     x = df.loc[ok, list(PARAM_NAMES)].to_numpy(float)
     y = df.loc[ok, ["gap"]].to_numpy(float)
-    save_npz_atomic(smk.output.samples, x=x, y=y)
+    Samples(x, y).save(smk.output.samples)
     log(
         f"samples.npz: x {x.shape}, y {y.shape}; gap {y.min():.3f}..{y.max():.3f} eV, "
         f"median {np.median(y):.3f} eV; DFT {df.cpu_s.astype(float).sum():.0f} CPU-s, "

@@ -8,9 +8,9 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ipage.artifacts import Resim, Solutions, Split
 from ipage.atomic import atomic_output
 from ipage.crystal.structure import PARAM_NAMES
-from ipage.data import Split
 from ipage.tasks import get_task
 from ipage.workflow_io import run
 
@@ -44,10 +44,8 @@ def main(smk, log):
     for i, (method, sol_path, resim_path) in enumerate(
         zip(smk.params.methods, smk.input.solutions, smk.input.resim, strict=True)
     ):
-        with np.load(sol_path) as f:
-            x = f["x"].reshape(-1, len(PARAM_NAMES))
-        with np.load(resim_path) as f:
-            gap = f["y"].reshape(-1)
+        x = Solutions.load(sol_path).x.reshape(-1, len(PARAM_NAMES))
+        gap = Resim.load(resim_path).y.reshape(-1)
         ok = np.isfinite(gap)
         mse = float(np.mean((gap[ok] - target) ** 2)) if ok.any() else float("nan")
         color = f"C{i}"

@@ -26,10 +26,10 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from scipy.spatial import cKDTree  # noqa: E402
 
+from ipage.artifacts import Resim, Solutions, Split  # noqa: E402
 from ipage.crystal.chunks import run_journaled  # noqa: E402
 from ipage.crystal.io import write_csv_atomic  # noqa: E402
 from ipage.crystal.structure import PARAM_NAMES  # noqa: E402
-from ipage.data import Split, save_npz_atomic  # noqa: E402
 from ipage.errors import require  # noqa: E402
 from ipage.tasks import get_task  # noqa: E402
 from ipage.workflow_io import run  # noqa: E402
@@ -57,11 +57,10 @@ def main(smk, log):
     w = smk.wildcards
     task = get_task(w.task, **smk.params.options)
     preset = task.preset
-    with np.load(smk.input.solutions) as f:
-        sol = {k: f[k] for k in f.files}
-    x, targets = sol["x"], sol["targets"]
+    sol = Solutions.load(smk.input.solutions)
+    x, targets = sol.x, sol.targets
     repeats, n, x_dim = x.shape
-    loss = sol.get("surrogate_loss")
+    loss = sol.surrogate_loss
     k = min(int(smk.params.n_select), n)
     if k < smk.params.n_select:
         log(f"only {n} solutions per repeat: all re-simulated (crystal.resim_solutions is larger)")
@@ -121,27 +120,18 @@ def main(smk, log):
     for r in range(repeats):
         y_all[r, chosen[r], 0] = gaps[r]
         selected[r, chosen[r]] = True
-    save_npz_atomic(
-        smk.output.resim, y=y_all, nearest_train_distance=nearest, simulated=True, selected=selected
-    )
+    Resim(y_all, nearest, simulated=True, selected=selected).save(smk.output.resim)
     take = np.arange(repeats)[:, None], chosen
-    subset = {
-        "x": x[take],
-        "targets": sel_targets,
-        "seconds": sol["seconds"],
-        "selected": chosen,
-        "n_candidates": n,
-    }
-    for key in ("surrogate_loss", "surrogate_y"):
-        if key in sol:
-            subset[key] = sol[key][take]
-    save_npz_atomic(smk.output.solutions, **subset)
-    save_npz_atomic(
-        smk.output.dft_resim,
-        y=gaps[:, :, None],
-        nearest_train_distance=nearest[take],
-        simulated=True,
-    )
+    Solutions(
+        x=x[take],
+        targets=sel_targets,
+        seconds=sol.seconds,
+        surrogate_loss=None if loss is None else loss[take],
+        surrogate_y=None if sol.surrogate_y is None else sol.surrogate_y[take],
+        selected=chosen,
+        n_candidates=n,
+    ).save(smk.output.solutions)
+    Resim(gaps[:, :, None], nearest[take], simulated=True).save(smk.output.dft_resim)
     mse = np.mean((gaps[:, :, None] - sel_targets[None]) ** 2, axis=(1, 2))
     log(
         f"{int(ok.sum())}/{len(rows)} DFT runs converged; re-sim MSE per repeat "

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy.spatial.distance import pdist
 
+from ipage.artifacts import Resim, Solutions
 from ipage.atomic import atomic_output
 from ipage.metrics import modes_covered
 from ipage.tasks import get_task
@@ -34,13 +35,10 @@ def main(smk, log):
     for scenario, sol_path, resim_path in zip(
         smk.params.scenarios, smk.input.solutions, smk.input.resim, strict=True
     ):
-        with np.load(sol_path) as sol, np.load(resim_path) as res:
-            x, targets, seconds, y = sol["x"], sol["targets"], sol["seconds"], res["y"]
-            simulated = bool(res["simulated"]) if "simulated" in res else True
-            nearest = res["nearest_train_distance"] if "nearest_train_distance" in res else None
-            sur = sol["surrogate_loss"] if "surrogate_loss" in sol else None
-            steps = sol["steps"] if "steps" in sol else None  # localized methods only
-            design = sol["design_seconds"] if "design_seconds" in sol else None  # latent design
+        sol, res = Solutions.load(sol_path), Resim.load(resim_path)
+        x, targets, seconds, y, simulated = sol.x, sol.targets, sol.seconds, res.y, res.simulated
+        nearest, sur = res.nearest_train_distance, sol.surrogate_loss
+        steps, design = sol.steps, sol.design_seconds  # localized / INN methods only
         mse = np.mean(np.sum((y - targets[None]) ** 2, axis=2), axis=1)  # one per repeat
         modes = ""
         if (
@@ -72,9 +70,7 @@ def main(smk, log):
                 "train_seconds": train_seconds,
                 "resimulated": simulated,
                 "surrogate_mse_mean": float(np.mean(sur)) if sur is not None else np.nan,
-                "nearest_train_dist_median": float(np.median(nearest))
-                if nearest is not None
-                else np.nan,
+                "nearest_train_dist_median": float(np.median(nearest)),
                 "diversity": float(np.mean([diversity(task, xr) for xr in x])),
                 "note": "" if simulated else NOT_RESIMULATED,
             }

@@ -3,6 +3,7 @@
 import numpy as np
 import pandas as pd
 
+from ipage.artifacts import NsStudy, Resim, Solutions, load_kind
 from ipage.atomic import atomic_output
 from ipage.metrics import solution_modes
 from ipage.report import figures, tables
@@ -31,8 +32,8 @@ def resim_errors(smk, log):
     for (method, scenario), sol_path, resim_path in zip(
         smk.params.pairs, smk.input.solutions, smk.input.resim, strict=True
     ):
-        with np.load(sol_path) as sol, np.load(resim_path) as res:
-            errors.setdefault(scenario, {})[method] = figures.resim_errors(res["y"], sol["targets"])
+        targets, y = Solutions.load(sol_path).targets, Resim.load(resim_path).y
+        errors.setdefault(scenario, {})[method] = figures.resim_errors(y, targets)
     figures.resim_error_histograms(smk.output[0], task.name, errors, task.y_dim)
     log(f"{len(smk.params.pairs)} (method, scenario) error sets -> {smk.output[0]}")
 
@@ -49,11 +50,11 @@ def _single_target_solutions(smk):
     out = {}
     n_solutions = smk.params.evaluation["n_solutions"]
     for method, path in zip(smk.params.methods, smk.input, strict=True):
-        with np.load(path) as f:
-            if "x" in f:
-                out[method] = {n: f["x"][:, :n] for n in tables.solution_counts(n_solutions)}
-            else:
-                out[method] = {int(k.removeprefix("x_")): f[k] for k in f.files}
+        match load_kind(path, NsStudy, Solutions):
+            case NsStudy(x=by_ns):
+                out[method] = by_ns
+            case Solutions(x=x):
+                out[method] = {n: x[:, :n] for n in tables.solution_counts(n_solutions)}
     return out
 
 

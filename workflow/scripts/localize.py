@@ -5,6 +5,7 @@ import time
 import numpy as np
 import torch
 
+from ipage.artifacts import Latent, Solutions
 from ipage.device import select_device, set_threads
 from ipage.inverse import latent_posterior, solve
 from ipage.methods import INN_METHODS
@@ -23,9 +24,8 @@ def main(smk, log):
     task = get_task(w.task, **smk.params.options)
     posterior = latent_posterior(load_model(smk.input.posterior, device), method.posterior)
     surrogate = ForwardSurrogate(load_model(smk.input.surrogate, device))
-    with np.load(smk.input.latent) as f:
-        z_all, targets = f["z"], f["targets"]
-        design_seconds, per_target = f["seconds"], int(f["per_target"])
+    latent = Latent.load(smk.input.latent)
+    z_all, targets, per_target = latent.z, latent.targets, latent.per_target
     xs, losses, steps, seconds = [], [], [], []
     for repeat, z in enumerate(z_all):
         start = time.perf_counter()
@@ -55,18 +55,16 @@ def main(smk, log):
             surrogate(torch.as_tensor(x, dtype=torch.float32, device=device)).cpu().numpy()
             for x in xs
         ]
-    save_solutions(
-        smk,
-        xs,
-        targets,
-        np.stack(losses),
-        seconds,
-        t_start,
-        device,
+    solutions = Solutions(
+        x=np.stack(xs),
+        targets=targets,
+        seconds=np.asarray(seconds),
+        surrogate_loss=np.stack(losses),
         surrogate_y=np.stack(predicted).astype(np.float64),
         steps=np.stack(steps),
-        design_seconds=np.asarray(design_seconds),
+        design_seconds=latent.seconds,
     )
+    save_solutions(smk, solutions, t_start, device)
 
 
 run(snakemake, main)  # noqa: F821

@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 
-from ipage.data import Split
+from ipage.artifacts import Solutions, Split
 from ipage.device import select_device, set_threads
 from ipage.errors import require
 from ipage.models.serialize import load_model
@@ -46,7 +46,10 @@ def main(smk, log):
             f"loss {np.median(result.surrogate_loss):.2e}, {result.out_of_box} outside the box, "
             f"{seconds[-1]:.2f} s"
         )
-    save_solutions(smk, xs, targets, np.stack(losses), seconds, t_start, device)
+    solutions = Solutions(
+        np.stack(xs), targets, np.asarray(seconds), surrogate_loss=np.stack(losses)
+    )
+    save_solutions(smk, solutions, t_start, device)
 
 
 run(snakemake, main)  # noqa: F821

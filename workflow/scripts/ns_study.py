@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ipage.data import save_npz_atomic
+from ipage.artifacts import NsStudy
 from ipage.device import set_threads
 from ipage.inverse import latent_posterior, solve
 from ipage.methods import INN_METHODS
@@ -41,9 +41,9 @@ def main(smk, log):
                 smk.params.localization,
             )
             xs.append(found.x)
-        out[f"x_{n_s}"] = np.stack(xs)
+        out[n_s] = np.stack(xs)
         log(f"N_s = {n_s}: {ev['repeats']} repeats of {method.sampling} latent designs solved")
-    save_npz_atomic(smk.output[0], **out)
+    NsStudy(out).save(smk.output[0])
 
 
 run(snakemake, main)  # noqa: F821

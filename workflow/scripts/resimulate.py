@@ -7,7 +7,7 @@ import time
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ipage.data import Split, save_npz_atomic
+from ipage.artifacts import Resim, Solutions, Split
 from ipage.tasks import get_task
 from ipage.workflow_io import run
 
@@ -19,8 +19,7 @@ def main(smk, log):
     task = get_task(smk.wildcards.task, **smk.params.options)
     if hasattr(task, "n_workers"):  # FEM: one worker process per thread of the rule
         task.n_workers = max(task.n_workers, int(smk.threads))
-    with np.load(smk.input[0]) as f:
-        x = f["x"]
+    x = Solutions.load(smk.input[0]).x
     repeats, n, x_dim = x.shape
     flat = x.reshape(-1, x_dim)
     width = task.upper - task.lower
@@ -49,12 +48,7 @@ def main(smk, log):
         f"median distance to the nearest training design (box units): {np.median(nearest):.3g}"
         f" (held-out test designs, for reference: {np.median(reference):.3g})"
     )
-    save_npz_atomic(
-        smk.output[0],
-        y=y.reshape(repeats, n, -1),
-        nearest_train_distance=nearest.reshape(repeats, n),
-        simulated=simulated,
-    )
+    Resim(y.reshape(repeats, n, -1), nearest.reshape(repeats, n), simulated).save(smk.output[0])
 
 
 run(snakemake, main)  # noqa: F821

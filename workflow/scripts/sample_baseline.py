@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 
-from ipage.data import Split
+from ipage.artifacts import Solutions, Split
 from ipage.device import select_device, set_threads
 from ipage.models.serialize import load_model
 from ipage.posterior import sample_conditional, torch_generator
@@ -32,7 +32,8 @@ def main(smk, log):
         log(f"repeat {repeat + 1}/{ev['repeats']}: {len(x)} {w.generative} samples, "
             f"{seconds[-1]:.3f} s")  # fmt: skip
     no_loss = np.full((len(xs), len(targets)), np.nan)
-    save_solutions(smk, xs, targets, no_loss, seconds, t_start, device)
+    solutions = Solutions(np.stack(xs), targets, np.asarray(seconds), surrogate_loss=no_loss)
+    save_solutions(smk, solutions, t_start, device)
 
 
 run(snakemake, main)  # noqa: F821

@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 
-from ipage.data import Split, save_npz_atomic
+from ipage.artifacts import Latent, Split
 from ipage.methods import INN_METHODS
 from ipage.sampling import candidate_latents
 from ipage.scenarios import scenario_seed, scenario_targets
@@ -29,13 +29,7 @@ def main(smk, log):
             f"repeat {repeat + 1}/{ev['repeats']}: {per_target} round(s) of {n} x {dim} "
             f"{method.sampling} latent samples in {seconds[-1]:.2f} s"
         )
-    save_npz_atomic(
-        smk.output[0],
-        z=np.stack(z),
-        targets=targets,
-        seconds=np.array(seconds),
-        per_target=per_target,
-    )
+    Latent(np.stack(z), targets, np.array(seconds), per_target).save(smk.output[0])
 
 
 run(snakemake, main)  # noqa: F821

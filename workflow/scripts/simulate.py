@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 
-from ipage.data import save_npz_atomic
+from ipage.artifacts import Samples
 from ipage.tasks import get_task
 from ipage.workflow_io import run, write_provenance
 
@@ -17,7 +17,7 @@ def main(smk, log):
     x = task.sample_prior(n, rng)
     y = task.forward(x)
     log(f"{task.name}: {n} samples, x_dim={task.x_dim}, y in [{y.min():.3g}, {y.max():.3g}]")
-    save_npz_atomic(smk.output[0], x=x, y=y)
+    Samples(x, y).save(smk.output[0])
     write_provenance(
         smk.output.provenance, smk.config, {"seed": smk.params.seed}, time.perf_counter() - start
     )

@@ -4,7 +4,7 @@ import time
 
 import numpy as np
 
-from ipage.data import save_npz_atomic
+from ipage.artifacts import Samples
 from ipage.tasks import get_task
 from ipage.workflow_io import run, write_provenance
 
@@ -38,7 +38,7 @@ def main(smk, log):
     else:
         log("no simulator: solutions will be reported with surrogate predictions only")
     x, y = task.dataset()
-    save_npz_atomic(smk.output.samples, x=x, y=y)
+    Samples(x, y).save(smk.output.samples)
     write_provenance(
         smk.output.provenance,
         smk.config,
