@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-from ipage.errors import IpageError
 from scipy import ndimage
 
+from ipage.errors import IpageError
 from ipage.fem.designs import (
     binarize,
     fill_corner_contacts,

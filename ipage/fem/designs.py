@@ -141,8 +141,6 @@ def binarize(rho: np.ndarray, return_valid: bool = False):
     return (cells, valid) if return_valid else cells
 
 
-
-
 def layouts(
     coefficients: np.ndarray, wavenumbers: np.ndarray, size: int
 ) -> tuple[np.ndarray, np.ndarray]:

@@ -31,7 +31,7 @@ def modes(k_max: int) -> np.ndarray:
 
 
 def cosines(wavenumbers: np.ndarray, size: int, positions: np.ndarray) -> np.ndarray:
-    """cos(2 pi k (p + 1/2) / size) for every wavenumber k (m,) and pixel position p: (m, len(p))."""
+    """cos(2 pi k (p + 1/2) / size) per wavenumber k (m,) and pixel position p: (m, len(p))."""
     return np.cos(2 * np.pi * np.outer(wavenumbers, np.asarray(positions) + 0.5) / size)
 
 
