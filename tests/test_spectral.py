@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from ipage.fem import spectral
-from ipage.fem.designs import coefficient_box, layouts, sample_coefficients
+from ipage.fem.designs import (
+    clean,
+    coefficient_box,
+    grow_until_spanning,
+    layouts,
+    sample_coefficients,
+)
 from ipage.fem.printability import connectivity
 
 WAVENUMBERS = spectral.modes(6)
@@ -52,12 +58,22 @@ def test_amplitudes_give_unit_variance_fields():
         assert 0.9 < g.var() < 1.1
 
 
-def test_map_gives_0_1_mirror_symmetric_clean_layouts(box_draws):
-    cells, valid = layouts(box_draws, WAVENUMBERS, 32)
+def test_map_gives_0_1_mirror_symmetric_connected_layouts(box_draws):
+    cells, at_level = layouts(box_draws, WAVENUMBERS, 32)
     assert set(np.unique(cells)) <= {0.0, 1.0}
     assert np.array_equal(cells, cells[:, ::-1, :]) and np.array_equal(cells, cells[:, :, ::-1])
-    assert np.array_equal(connectivity(cells)[:, 2], valid)  # kept network, or all void
-    assert not cells[~valid].any()
+    assert connectivity(cells)[:, 2].all()  # one network spanning the period in x and y
+    assert 0 < at_level.sum() < len(at_level)  # box draws: both cases occur
+    g = spectral.field(box_draws, WAVENUMBERS, 32)
+    assert np.array_equal(cells[at_level], clean(g[at_level] > 0)[0])
+
+
+def test_growth_lowers_the_level_until_a_network_spans():
+    g = np.full((16, 16), -1.0)
+    g[:, 7:9] = -0.5  # a vertical bar, below level 0
+    g[4:6, :] = 1.0  # a horizontal bar: at level 0 it spans along x only
+    cross = g >= -0.5
+    assert np.array_equal(grow_until_spanning(g), cross)
 
 
 def test_map_is_deterministic_and_row_independent(box_draws):

@@ -8,16 +8,19 @@ its layout (`layouts`) is the solid g > 0, cleaned:
   4-connected wherever it touches - Q4 elements would otherwise transmit load through a node;
 * solid components are found on the torus (4-connectivity, periodic wrap with winding numbers);
   only the load-bearing network - the component whose cycles wind around the period in both x
-  and y - is kept, floating islands and isolated bars are removed (all void where none spans:
-  `valid` is False).
+  and y - is kept, floating islands and isolated bars are removed;
+* where no network spans at level 0, the level is lowered until one does (the solid grows), so
+  every coefficient vector is a connected layout - proposals off the prior (localization, NA)
+  would otherwise be all void.
 
 Every step commutes with the two mirror reflections, so layouts stay mirror-symmetric (the cell
-is orthotropic). Any coefficient vector gives a 0/1, periodic, mirror-symmetric layout.
+is orthotropic). Any coefficient vector gives a 0/1, periodic, mirror-symmetric, connected
+layout.
 
 Generator (`sample_coefficients`): a Gaussian random field of covariance exp(-r^2 / 2 ell^2),
 correlation length ell ~ U(3, 5) px, scaled to unit variance (white coefficients xi ~ N(0, 1)
 clipped to +-XI_MAX times `spectral.amplitudes`), its mean set to minus the quantile that gives a
-volume fraction vf ~ U(0.45, 0.8); draws whose layout has no spanning network or whose final
+volume fraction vf ~ U(0.45, 0.8); draws without a spanning network at that level or whose final
 volume fraction left [vf_low, vf_high] are rejected and redrawn. Low volume fractions often lack
 a spanning network, so accepted cells lean to the solid side (statistics in
 ipage/tasks/architecture.py). Arrays of layouts are (n, N, N), rows = y, columns = x, 0.0 / 1.0.
@@ -144,11 +147,32 @@ def binarize(rho: np.ndarray, return_valid: bool = False):
 def layouts(
     coefficients: np.ndarray, wavenumbers: np.ndarray, size: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Cleaned 0/1 layouts (n, size, size) of coefficient rows (n, m) and whether each kept a
-    network spanning the period (else it is all void)."""
-    solid = spectral.field(coefficients, wavenumbers, size) > 0
-    cells, valid = clean(solid)
-    return cells.astype(float), valid
+    """Cleaned 0/1 layouts (n, size, size) of coefficient rows (n, m), each with a network
+    spanning the period, and whether that network exists at the row's own level (field > 0).
+
+    Where it does not, the level is lowered to the highest field value at which the cleaned
+    solid spans (`grow_until_spanning`): every coefficient vector is a connected layout."""
+    g = spectral.field(coefficients, wavenumbers, size)
+    cells, at_level = clean(g > 0)
+    for k in np.flatnonzero(~at_level):
+        cells[k] = grow_until_spanning(g[k])
+    return cells.astype(float), at_level
+
+
+def grow_until_spanning(g: np.ndarray) -> np.ndarray:
+    """Cleaned solid g >= v (N, N) for the highest field value v at which it spans the period.
+
+    Spanning is monotone in v (more solid keeps every cycle), so a bisection over the sorted
+    distinct values finds v; at the minimum the cell is all solid, which spans."""
+    levels = np.unique(g)[::-1]  # descending: solid grows with the index
+    lo, hi = 0, len(levels) - 1  # spans at hi; find the smallest such index
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if keep_network(fill_corner_contacts(g >= levels[mid]))[1]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return keep_network(fill_corner_contacts(g >= levels[lo]))[0]
 
 
 def coefficient_box(
@@ -184,7 +208,9 @@ def sample_coefficients(
         a = xi * spectral.amplitudes(wavenumbers, size, ell)
         g = spectral.field(a, wavenumbers, size).reshape(k, -1)
         a[:, 0] = -np.array([np.quantile(gi, 1 - v) for gi, v in zip(g, vf, strict=True)])
-        c, valid = layouts(a, wavenumbers, size)
+        # `layouts` without its growth step: rejected draws need no layout
+        c, valid = clean(spectral.field(a, wavenumbers, size) > 0)
+        c = c.astype(float)
         frac = c.mean(axis=(1, 2))
         ok = valid & (frac >= vf_range[0]) & (frac <= vf_range[1]) & (np.abs(a[:, 0]) <= MEAN_MAX)
         coefficients.append(a[ok])
