@@ -5,19 +5,20 @@ Two representations of a design (option `representation`), the same prior and si
 * "spectral" (default): x = the m = 35 low-frequency cosine coefficients of a smooth periodic
   mirror-symmetric field (`ipage.fem.spectral`, wavenumbers |k| <= k_max = 6, x[0] = the field's
   mean, i.e. minus the threshold level and so the volume fraction). The layout of x is the
-  cleaned solid field > 0 (`ipage.fem.designs.layouts`): 0/1, periodic, mirror-symmetric,
-  corner contacts filled, only the network spanning the period kept. Every x is a printable
-  layout, so the networks, localization and NA search a 35-d space of printable designs.
-  Design box: +-4 prior standard deviations per coefficient (`designs.coefficient_box`).
+  cleaned solid field > 0, the level lowered where no network spans (`designs.layouts`): 0/1,
+  periodic, mirror-symmetric, corner contacts filled, one network spanning the period. Every
+  x is a printable layout, so the networks, localization and NA search a 35-d space of
+  printable designs. Design box: +-4 prior standard deviations per coefficient
+  (`designs.coefficient_box`).
 * "pixels": x = the N x N pixel densities rho in [0, 1] (N = `size`), flattened row-major with
   rows = y and columns = x (x[k] = rho[k // N, k % N]); design box [0, 1]^(N^2) - the paper's
   1024-d showcase. Proposals may be grey: SIMP scores them (option `evaluate`), and `binarize`
   projects them to a manufacturable layout (the workflow's '<method>_binary' rows).
 
 The spectral one is the default because it is what a user of this task wants - designs that
-can be printed - and because learning 35 smooth coordinates from a few thousand cells is
-tractable where 1024 pixels are not (docs/benchmarks.md). `cells(x)` is the layout (n, N, N)
-of either.
+can be printed; the price is a forward map that is harder to learn from the coefficients than
+from the pixels of the same cells (docs/benchmarks.md). `cells(x)` is the layout (n, N, N) of
+either.
 
 y: y = E_x / E_s, the homogenized Young's modulus along x of the periodic cell made of a solid
    of modulus E_s = E0 = 1 (nu = 0.3, plane stress) divided by E_s - dimensionless, in (0, 1].
