@@ -1,6 +1,6 @@
-"""The architecture part of the workflow end to end on a tiny configuration: chunked FEM
-dataset -> INN -> iPage solutions -> FEM re-simulation of the grey and the binarized layouts
--> summary rows, the solutions figure and the printability table."""
+"""The architecture part of the workflow end to end on a tiny configuration (the default
+spectral representation): chunked FEM dataset -> INN -> iPage solutions -> FEM re-simulation of
+their layouts -> summary rows, the solutions figure and the printability table."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
+from ipage.tasks import get_task
 from tests.workflow_helpers import run_workflow
+
+TASK = get_task("architecture")  # spectral: x = 35 coefficients, layouts 32 x 32
 
 TINY_ARCHITECTURE = {
     "tasks": ["architecture"],
@@ -48,30 +51,31 @@ def test_chunked_dataset(workdir):
     assert sizes == [40, 24]
     with np.load(data / "samples.npz") as f:
         x, y = f["x"], f["y"]
-    assert x.shape == (64, 1024) and y.shape == (64, 1)
-    assert set(np.unique(x)) <= {0.0, 1.0}  # prior cells are 0/1 layouts
+    assert x.shape == (64, TASK.x_dim) and y.shape == (64, 1)
+    assert set(np.unique(TASK.cells(x))) <= {0.0, 1.0}  # prior cells are 0/1 layouts
     assert np.all((y > 0) & (y <= 1))  # E_x / E_s
     assert not (workdir / "logs/architecture/simulate.log").exists()  # not the generic rule
 
 
 @pytest.mark.slow
-def test_summary_rows_grey_and_binary(workdir):
+def test_summary_rows_are_printable_layouts(workdir):
+    """Spectral solutions are printable as they stand: one row per scenario, no '_binary'."""
     summary = pd.read_csv(workdir / "results/tables/summary.csv")
     rows = summary[summary["task"] == "architecture"]
     assert sorted(zip(rows["method"], rows["scenario"], strict=True)) == [
         ("ipage", "many_targets"),
         ("ipage", "single_target"),
-        ("ipage_binary", "many_targets"),
-        ("ipage_binary", "single_target"),
     ]
     assert (rows["n_solutions"] == 8).all()
     assert np.isfinite(rows["resim_mse_mean"]).all()
     assert (rows["resim_mse_mean"] < 1).all()  # E_x / E_s and its targets lie in (0, 1]
-    binary = workdir / "results/architecture/ipage_binary/single_target"
-    with np.load(binary / "solutions.npz") as sol, np.load(binary / "resim.npz") as res:
-        assert sol["x"].shape == (2, 8, 1024)
-        assert set(np.unique(sol["x"])) <= {0.0, 1.0}
-        assert res["y"].shape == (2, 8, 1)
+    single = workdir / "results/architecture/ipage/single_target"
+    with np.load(single / "solutions.npz") as sol, np.load(single / "resim.npz") as res:
+        assert sol["x"].shape == (2, 8, TASK.x_dim)
+        # re-simulation is FEM of the layouts the coefficients map to
+        layouts = TASK.cells(sol["x"][0][:2])
+        assert set(np.unique(layouts)) <= {0.0, 1.0}
+        np.testing.assert_allclose(res["y"][0, :2], TASK.forward(sol["x"][0][:2]), rtol=1e-9)
     assert (workdir / "results/figures/architecture_solutions.png").stat().st_size > 10_000
 
 
@@ -81,18 +85,13 @@ def test_printability_table(workdir):
     assert list(zip(table["method"], table["scenario"], strict=True)) == [
         ("ipage", "many_targets"),
         ("ipage", "single_target"),
-        ("ipage_binary", "many_targets"),
-        ("ipage_binary", "single_target"),
         ("training", "near_target"),
     ]
     solutions = table[table["method"] != "training"]
     assert (solutions["n_layouts"] == 16).all()  # 2 repeats x 8 solutions
     assert solutions["diversity"].between(0, 1).all()
-    binary = table[table["method"] == "ipage_binary"].set_index("scenario")
-    assert (binary["grey_fraction"] == 0).all()
-    for scenario in binary.index:  # the kept network, or all void where none spanned
-        with np.load(workdir / f"results/architecture/ipage_binary/{scenario}/solutions.npz") as f:
-            assert binary.loc[scenario, "connected_xy"] == pytest.approx(f["valid"].mean())
+    assert (table["grey_fraction"] == 0).all()  # every layout is 0/1 by construction
+    assert (table.loc[table["method"] == "training", "connected_xy"] == 1).all()
     assert (workdir / "results/tables/architecture_printability.md").stat().st_size > 0
 
 

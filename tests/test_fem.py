@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy import ndimage
 
 from ipage.errors import IpageError
 from ipage.fem.designs import (
     binarize,
     fill_corner_contacts,
-    gaussian_random_field,
     sample_designs,
     torus_components,
 )
@@ -92,7 +92,8 @@ def test_symmetric_positive_and_inside_voigt_reuss(designs):
 
 def test_two_phase_cells_inside_hashin_shtrikman(designs):
     rng = np.random.default_rng(2)
-    field = gaussian_random_field(20, 32, rng.uniform(2, 5, 20), rng)
+    noise = rng.standard_normal((20, 32, 32))
+    field = ndimage.gaussian_filter(noise, sigma=(0, 2, 2), mode="wrap")  # not mirror-symmetric
     cells = np.concatenate([designs, (field > 0).astype(float)])
     e2 = 0.1
     c = homogenize_moduli(np.where(cells > 0.5, 1.0, e2))
@@ -169,9 +170,9 @@ def test_binarize_fills_corners_and_drops_islands():
     assert not binarize(np.zeros((n, n)), return_valid=True)[1]
 
 
-def test_architecture_task():
-    task = get_task("architecture")
-    assert task.x_dim == 1024 and task.y_dim == 1
+def test_architecture_task_pixels():
+    task = get_task("architecture", representation="pixels")
+    assert task.x_dim == 1024 and task.y_dim == 1 and task.grey_designs
     assert (task.lower == 0).all() and (task.upper == 1).all()
     x = task.sample_prior(120, np.random.default_rng(0))
     assert x.shape == (120, 1024) and ((x == 0) | (x == 1)).all()
@@ -182,18 +183,43 @@ def test_architecture_task():
     grey = task.forward(np.full((1, 1024), 0.5))
     assert grey[0, 0] == pytest.approx(0.125 + 1e-9 * (1 - 0.125), rel=1e-9)  # 0.5^3 E_s
     assert np.array_equal(task.binarize(x), x)
-    small = get_task("architecture", size=8, n_workers=1)
+    small = get_task("architecture", size=8, k_max=4, representation="pixels")
     assert small.x_dim == 64 and small.forward(np.ones((2, 64))) == pytest.approx(1.0)
     checker = (np.indices((32, 32)).sum(axis=0) % 2).reshape(1, 1024).astype(float)
     raw = task.forward(checker)[0, 0]
-    built = get_task("architecture", evaluate="binarized").forward(checker)[0, 0]
-    assert raw > 0.01 and built == pytest.approx(1.0)  # corner contacts are filled when built
-    with pytest.raises(IpageError, match="size"):
-        get_task("architecture", size=2)
+    binarized = get_task("architecture", representation="pixels", evaluate="binarized")
+    assert raw > 0.01 and binarized.forward(checker)[0, 0] == pytest.approx(1.0)
     with pytest.raises(IpageError, match=r"\(n, 1024\)"):
         task.forward(np.ones((2, 100)))
     with pytest.raises(IpageError, match="non-finite"):
         task.forward(np.full((1, 1024), np.nan))
+
+
+def test_architecture_task_spectral_same_prior_as_pixels():
+    """The default x is 35 spectral coefficients inside the box; the same seed draws the same
+    designs as the pixel representation, and both score their layouts alike."""
+    task = get_task("architecture")
+    assert task.representation == "spectral" and not task.grey_designs
+    assert task.x_dim == 35 and task.lower.shape == (35,) and (task.lower < task.upper).all()
+    x = task.sample_prior(40, np.random.default_rng(0))
+    assert x.shape == (40, 35) and ((x >= task.lower) & (x <= task.upper)).all()
+    pixels = get_task("architecture", representation="pixels")
+    layouts = pixels.sample_prior(40, np.random.default_rng(0))
+    assert np.array_equal(task.cells(x).reshape(40, -1), layouts)
+    assert np.array_equal(task.forward(x), pixels.forward(layouts))
+    with pytest.raises(IpageError, match=r"\(n, 35\)"):
+        task.forward(np.ones((2, 1024)))
+
+
+def test_architecture_options_are_checked():
+    with pytest.raises(IpageError, match="size"):
+        get_task("architecture", size=2)
+    with pytest.raises(IpageError, match="representation"):
+        get_task("architecture", representation="voxels")
+    with pytest.raises(IpageError, match="k_max"):
+        get_task("architecture", k_max=17)
+    with pytest.raises(IpageError, match="binarized.*pixels"):
+        get_task("architecture", evaluate="binarized")
 
 
 @pytest.mark.slow

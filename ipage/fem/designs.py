@@ -1,23 +1,29 @@
-"""Random two-phase unit cells and the clean-up that makes pixel layouts manufacturable.
+"""Random two-phase unit cells, drawn as a few spectral coefficients, and their clean-up.
 
-Generator (`sample_designs`): periodic Gaussian random field (FFT-filtered white noise with
-covariance exp(-r^2 / 2 ell^2), correlation length ell ~ U(3, 5) px), mirror-symmetrised about
-both axes (so the cell is orthotropic), thresholded at the quantile that gives a volume fraction
-vf ~ U(0.45, 0.8), then cleaned:
+A design is a coefficient vector a (m,) of a smooth periodic mirror-symmetric field g
+(`ipage.fem.spectral`: double cosine series up to wavenumber k_max, a[0] = the field's mean);
+its layout (`layouts`) is the solid g > 0, cleaned:
 
 * corner-only contacts (2 x 2 windows that are a checkerboard, periodic) are filled, so solid is
   4-connected wherever it touches - Q4 elements would otherwise transmit load through a node;
 * solid components are found on the torus (4-connectivity, periodic wrap with winding numbers);
   only the load-bearing network - the component whose cycles wind around the period in both x
   and y - is kept, floating islands and isolated bars are removed;
-* cells without such a network, or whose final volume fraction left [vf_low, vf_high], are
-  rejected and redrawn.
+* where no network spans at level 0, the level is lowered until one does (the solid grows), so
+  every coefficient vector is a connected layout - proposals off the prior (localization, NA)
+  would otherwise be all void.
 
-Every step commutes with the two mirror reflections, so accepted cells stay mirror-symmetric.
-Low volume fractions often lack a spanning network (about 12 % of draws near vf = 0.45 are
-accepted, 90 % near 0.8), so accepted cells lean to the solid side: vf 5 / 50 / 95 % percentiles
-0.50 / 0.68 / 0.785 and E_x / E_s 0.10 / 0.34 / 0.58 over 2000 cells (seed 0).
-Arrays are (n, N, N) with rows = y and columns = x, values 0.0 / 1.0.
+Every step commutes with the two mirror reflections, so layouts stay mirror-symmetric (the cell
+is orthotropic). Any coefficient vector gives a 0/1, periodic, mirror-symmetric, connected
+layout.
+
+Generator (`sample_coefficients`): a Gaussian random field of covariance exp(-r^2 / 2 ell^2),
+correlation length ell ~ U(3, 5) px, scaled to unit variance (white coefficients xi ~ N(0, 1)
+clipped to +-XI_MAX times `spectral.amplitudes`), its mean set to minus the quantile that gives a
+volume fraction vf ~ U(0.45, 0.8); draws without a spanning network at that level or whose final
+volume fraction left [vf_low, vf_high] are rejected and redrawn. Low volume fractions often lack
+a spanning network, so accepted cells lean to the solid side (statistics in
+ipage/tasks/architecture.py). Arrays of layouts are (n, N, N), rows = y, columns = x, 0.0 / 1.0.
 """
 
 from __future__ import annotations
@@ -25,29 +31,13 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+from ipage.fem import spectral
 
-def gaussian_random_field(
-    n: int, size: int, ell: np.ndarray | float, rng: np.random.Generator
-) -> np.ndarray:
-    """n periodic fields (n, size, size) with Gaussian covariance of correlation length ell px
-    (white noise filtered in Fourier space)."""
-    ell = np.broadcast_to(np.asarray(ell, dtype=float), (n,))
-    noise = rng.standard_normal((n, size, size))
-    f = np.fft.fftfreq(size)
-    f2 = f[:, None] ** 2 + f[None, :] ** 2
-    # covariance exp(-r^2 / (2 ell^2)) <=> power spectrum exp(-2 pi^2 ell^2 |f|^2)
-    filt = np.exp(-(np.pi**2) * ell[:, None, None] ** 2 * f2[None])
-    return np.fft.ifft2(np.fft.fft2(noise) * filt).real
-
-
-def mirror_symmetrize(field: np.ndarray) -> np.ndarray:
-    """Average over the reflections y -> N-1-y and x -> N-1-x (pixel-centred, periodic-safe)."""
-    avg = 0.25 * (field + field[..., ::-1, :] + field[..., :, ::-1] + field[..., ::-1, ::-1])
-    # copy one quadrant so that the symmetry is exact in floating point (thresholding ties)
-    n_y, n_x = field.shape[-2:]
-    iy = np.minimum(np.arange(n_y), n_y - 1 - np.arange(n_y))
-    ix = np.minimum(np.arange(n_x), n_x - 1 - np.arange(n_x))
-    return avg[..., iy[:, None], ix[None, :]]
+# The prior's white coefficients are clipped to +-XI_MAX; its mean (minus the threshold) lies
+# in +-MEAN_MAX: together they make the design box `coefficient_box`.
+XI_MAX = 4.0
+MEAN_MAX = 3.0
+ELL_GRID = 9  # correlation lengths at which the box takes the largest amplitude
 
 
 def fill_corner_contacts(solid: np.ndarray) -> np.ndarray:
@@ -154,17 +144,59 @@ def binarize(rho: np.ndarray, return_valid: bool = False):
     return (cells, valid) if return_valid else cells
 
 
-def sample_designs(
+def layouts(
+    coefficients: np.ndarray, wavenumbers: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cleaned 0/1 layouts (n, size, size) of coefficient rows (n, m), each with a network
+    spanning the period, and whether that network exists at the row's own level (field > 0).
+
+    Where it does not, the level is lowered to the highest field value at which the cleaned
+    solid spans (`grow_until_spanning`): every coefficient vector is a connected layout."""
+    g = spectral.field(coefficients, wavenumbers, size)
+    cells, at_level = clean(g > 0)
+    for k in np.flatnonzero(~at_level):
+        cells[k] = grow_until_spanning(g[k])
+    return cells.astype(float), at_level
+
+
+def grow_until_spanning(g: np.ndarray) -> np.ndarray:
+    """Cleaned solid g >= v (N, N) for the highest field value v at which it spans the period.
+
+    Spanning is monotone in v (more solid keeps every cycle), so a bisection over the sorted
+    distinct values finds v; at the minimum the cell is all solid, which spans."""
+    levels = np.unique(g)[::-1]  # descending: solid grows with the index
+    lo, hi = 0, len(levels) - 1  # spans at hi; find the smallest such index
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if keep_network(fill_corner_contacts(g >= levels[mid]))[1]:
+            hi = mid
+        else:
+            lo = mid + 1
+    return keep_network(fill_corner_contacts(g >= levels[lo]))[0]
+
+
+def coefficient_box(
+    wavenumbers: np.ndarray, size: int, ell_range: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) (m,) holding every prior draw: +-MEAN_MAX for the mean, +-XI_MAX times the
+    largest amplitude over correlation lengths in ell_range for the others."""
+    ell = np.linspace(*ell_range, ELL_GRID)
+    half = XI_MAX * spectral.amplitudes(wavenumbers, size, ell).max(axis=0)
+    half[0] = MEAN_MAX
+    return -half, half
+
+
+def sample_coefficients(
     n: int,
     rng: np.random.Generator,
+    wavenumbers: np.ndarray,
     size: int = 32,
     vf_range: tuple[float, float] = (0.45, 0.8),
     ell_range: tuple[float, float] = (3.0, 5.0),
-    symmetric: bool = True,
     max_tries: int = 100,
-) -> np.ndarray:
-    """n accepted cells (n, size, size) of 0.0 / 1.0 from the generator described above."""
-    out = []
+) -> tuple[np.ndarray, np.ndarray]:
+    """n accepted designs of the generator above: (coefficients (n, m), layouts (n, N, N))."""
+    coefficients, cells = [], []
     got = 0
     for _ in range(max_tries):
         if got >= n:
@@ -172,15 +204,30 @@ def sample_designs(
         k = max(16, int(1.5 * (n - got)))
         ell = rng.uniform(*ell_range, size=k)
         vf = rng.uniform(*vf_range, size=k)
-        g = gaussian_random_field(k, size, ell, rng)
-        if symmetric:
-            g = mirror_symmetrize(g)
-        thr = np.array([np.quantile(gi, 1 - v) for gi, v in zip(g, vf, strict=True)])
-        cells, valid = clean(g > thr[:, None, None])
-        frac = cells.mean(axis=(1, 2))
-        ok = valid & (frac >= vf_range[0]) & (frac <= vf_range[1])
-        out.append(cells[ok])
+        xi = np.clip(rng.standard_normal((k, len(wavenumbers))), -XI_MAX, XI_MAX)
+        a = xi * spectral.amplitudes(wavenumbers, size, ell)
+        g = spectral.field(a, wavenumbers, size).reshape(k, -1)
+        a[:, 0] = -np.array([np.quantile(gi, 1 - v) for gi, v in zip(g, vf, strict=True)])
+        # `layouts` without its growth step: rejected draws need no layout
+        c, valid = clean(spectral.field(a, wavenumbers, size) > 0)
+        c = c.astype(float)
+        frac = c.mean(axis=(1, 2))
+        ok = valid & (frac >= vf_range[0]) & (frac <= vf_range[1]) & (np.abs(a[:, 0]) <= MEAN_MAX)
+        coefficients.append(a[ok])
+        cells.append(c[ok])
         got += int(ok.sum())
     if got < n:
         raise RuntimeError(f"design generator accepted only {got} of {n} cells")
-    return np.concatenate(out)[:n].astype(float)
+    return np.concatenate(coefficients)[:n], np.concatenate(cells)[:n]
+
+
+def sample_designs(
+    n: int,
+    rng: np.random.Generator,
+    size: int = 32,
+    vf_range: tuple[float, float] = (0.45, 0.8),
+    ell_range: tuple[float, float] = (3.0, 5.0),
+    k_max: int = 6,
+) -> np.ndarray:
+    """The layouts (n, size, size) of n generator draws."""
+    return sample_coefficients(n, rng, spectral.modes(k_max), size, vf_range, ell_range)[1]

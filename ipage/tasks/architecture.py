@@ -1,27 +1,39 @@
 """Architected material: 32 x 32 two-phase unit cell -> effective Young's modulus.
 
-x: the N x N pixel densities rho in [0, 1] (N = `size`, default 32), flattened row-major with
-   rows = y and columns = x (x[k] = rho[k // N, k % N]); design box [0, 1]^(N^2).
+Two representations of a design (option `representation`), the same prior and simulator:
+
+* "spectral" (default): x = the m = 35 low-frequency cosine coefficients of a smooth periodic
+  mirror-symmetric field (`ipage.fem.spectral`, wavenumbers |k| <= k_max = 6, x[0] = the field's
+  mean, i.e. minus the threshold level and so the volume fraction). The layout of x is the
+  cleaned solid field > 0, the level lowered where no network spans (`designs.layouts`): 0/1,
+  periodic, mirror-symmetric, corner contacts filled, one network spanning the period. Every
+  x is a printable layout, so the networks, localization and NA search a 35-d space of
+  printable designs. Design box: +-4 prior standard deviations per coefficient
+  (`designs.coefficient_box`).
+* "pixels": x = the N x N pixel densities rho in [0, 1] (N = `size`), flattened row-major with
+  rows = y and columns = x (x[k] = rho[k // N, k % N]); design box [0, 1]^(N^2) - the paper's
+  1024-d showcase. Proposals may be grey: SIMP scores them (option `evaluate`), and `binarize`
+  projects them to a manufacturable layout (the workflow's '<method>_binary' rows).
+
+The spectral one is the default because it is what a user of this task wants - designs that
+can be printed; the price is a forward map that is harder to learn from the coefficients than
+from the pixels of the same cells (docs/benchmarks.md). `cells(x)` is the layout (n, N, N) of
+either.
+
 y: y = E_x / E_s, the homogenized Young's modulus along x of the periodic cell made of a solid
    of modulus E_s = E0 = 1 (nu = 0.3, plane stress) divided by E_s - dimensionless, in (0, 1].
    Computed by periodic FEM homogenization (`ipage.fem.homogenize`, Q4 elements, one per pixel)
-   with SIMP stiffness E_e = E_min + rho_e^3 (E0 - E_min), E_min = 1e-9, so grey designs are
-   valid inputs. E_x = 1 / (C_H^-1)_11.
-prior: `ipage.fem.sample_designs` - mirror-symmetric (orthotropic) thresholded periodic Gaussian
-   random fields, correlation length U(3, 5) px, volume fraction U(0.45, 0.8), corner-only
-   contacts filled, non-spanning solid removed, cells without a network spanning the period in
-   both x and y rejected.
-default target: y* = 0.34, the median of the prior rounded to two decimals. Measured on 2000
-   prior cells (seed 0, `benchmarks/fem_throughput.py`): median E_x / E_s = 0.337, 5 % / 95 %
-   percentiles 0.100 / 0.584 (1 % / 99 %: 0.052 / 0.653), so the target sits in the middle of
-   the data distribution, as in the paper's tasks. (E_y has the same distribution: the prior
-   is invariant under swapping x and y.)
-
-`binarize(x)` turns (grey) proposals into manufacturable 0/1 layouts with the same clean-up
-as the prior (threshold 0.5, corner contacts filled, only the spanning network kept).
-Option `evaluate="binarized"` makes `forward` score that layout instead of the raw densities,
-so that grey pixels and one-pixel checkerboards (corner-only contacts, which Q4 elements make
-spuriously stiff) cannot be exploited by the localization step; default "raw" (SIMP on x).
+   with SIMP stiffness E_e = E_min + rho_e^3 (E0 - E_min), E_min = 1e-9. E_x = 1 / (C_H^-1)_11.
+prior: `ipage.fem.designs.sample_coefficients` - thresholded Gaussian random fields of
+   correlation length U(3, 5) px truncated to |k| <= k_max, volume fraction U(0.45, 0.8), cells
+   without a network spanning the period in both x and y rejected; the pixel representation
+   stores the same draws' layouts.
+default target: y* = 0.34, the median of the prior rounded to two decimals when the generator
+   drew full-spectrum fields (2000 cells, `benchmarks/fem_throughput.py`: 0.337). The truncated
+   spectrum's default dataset (4000 cells, seed 0) has median 0.35, 5 % / 95 % percentiles
+   0.10 / 0.59 (1 % / 99 %: 0.053 / 0.67) and volume fractions 0.50 / 0.68 / 0.79 (5 / 50 /
+   95 %), so the target still sits in the middle of the data distribution, as in the paper's
+   tasks. (E_y has the same distribution: the prior is invariant under swapping x and y.)
 """
 
 from __future__ import annotations
@@ -29,11 +41,13 @@ from __future__ import annotations
 import numpy as np
 
 from ipage.errors import require
-from ipage.fem.designs import binarize, sample_designs
+from ipage.fem import spectral
+from ipage.fem.designs import binarize, coefficient_box, layouts, sample_coefficients
 from ipage.fem.homogenize import NU, PENAL, homogenize, youngs_moduli
 from ipage.tasks.base import Task
 
 DEFAULT_TARGET = 0.34
+REPRESENTATIONS = ("spectral", "pixels")
 
 
 class Architecture(Task):
@@ -54,6 +68,8 @@ class Architecture(Task):
         penal: float = PENAL,
         batch: int = 4,
         evaluate: str = "raw",
+        representation: str = "spectral",
+        k_max: int = 6,
     ) -> None:
         require(
             isinstance(size, int) and size >= 4,
@@ -78,7 +94,26 @@ class Architecture(Task):
             evaluate in ("raw", "binarized"),
             f"task_options.evaluate: {evaluate!r}; allowed: raw, binarized",
         )
+        require(
+            representation in REPRESENTATIONS,
+            f"task_options.representation: {representation!r}; allowed: "
+            + ", ".join(REPRESENTATIONS),
+        )
+        require(
+            representation == "pixels" or evaluate == "raw",
+            "task_options.evaluate: 'binarized' applies to representation 'pixels' only "
+            "(spectral designs are 0/1 layouts already)",
+        )
+        require(
+            isinstance(k_max, int) and 1 <= k_max <= size // 2,
+            f"task_options.k_max: {k_max!r}; allowed: integer in [1, size / 2]",
+        )
         self.evaluate = evaluate
+        self.representation = representation
+        # Grey proposals need a projection to be printed ('<method>_binary' rows).
+        self.grey_designs = representation == "pixels"
+        self.k_max = k_max
+        self.wavenumbers = spectral.modes(k_max)
         self.size = size
         self.n_workers = n_workers
         self.vf_range = (float(vf_range[0]), float(vf_range[1]))
@@ -86,25 +121,30 @@ class Architecture(Task):
         self.nu = float(nu)
         self.penal = float(penal)
         self.batch = int(batch)
-        self.x_dim = size * size
-        self.lower = np.zeros(self.x_dim)
-        self.upper = np.ones(self.x_dim)
+        if representation == "spectral":
+            self.x_dim = len(self.wavenumbers)
+            self.lower, self.upper = coefficient_box(self.wavenumbers, size, self.corr_length)
+        else:
+            self.x_dim = size * size
+            self.lower, self.upper = np.zeros(self.x_dim), np.ones(self.x_dim)
         self.default_target = np.array([float(target)])
 
     def sample_prior(self, n: int, rng: np.random.Generator) -> np.ndarray:
-        cells = sample_designs(
-            n, rng, size=self.size, vf_range=self.vf_range, ell_range=self.corr_length
+        coefficients, cells = sample_coefficients(
+            n, rng, self.wavenumbers, self.size, self.vf_range, self.corr_length
         )
-        return cells.reshape(n, self.x_dim)
+        return coefficients if self.representation == "spectral" else cells.reshape(n, -1)
 
     def cells(self, x: np.ndarray) -> np.ndarray:
-        """(n, N, N) density cells of rows x (n, N^2)."""
+        """(n, N, N) layouts of rows x (n, x_dim): densities (pixels) or 0/1 cells (spectral)."""
         x = np.asarray(x, dtype=float)
         require(
             x.ndim == 2 and x.shape[1] == self.x_dim,
             f"architecture x: shape {x.shape}; allowed: (n, {self.x_dim})",
         )
-        require(np.isfinite(x).all(), "architecture x: non-finite densities; allowed: [0, 1]")
+        require(np.isfinite(x).all(), "architecture x: non-finite values")
+        if self.representation == "spectral":
+            return layouts(x, self.wavenumbers, self.size)[0]
         return x.reshape(len(x), self.size, self.size)
 
     def stiffness(self, x: np.ndarray) -> np.ndarray:
@@ -122,5 +162,5 @@ class Architecture(Task):
         return youngs_moduli(self.stiffness(x))[:, :1]
 
     def binarize(self, x: np.ndarray) -> np.ndarray:
-        """Manufacturable 0/1 layouts (n, N^2) of proposals x (n, N^2)."""
-        return binarize(self.cells(x)).reshape(len(x), self.x_dim)
+        """Manufacturable 0/1 layouts (n, N^2) of proposals x (n, x_dim)."""
+        return binarize(self.cells(x)).reshape(len(x), -1)

@@ -1,7 +1,8 @@
-# Architected-material task (FEM homogenization, x = 32 x 32 densities): the dataset is made in
-# chunks (one job per chunk, resumable, parallel), iPage's (grey) solutions are also projected to
-# manufacturable 0/1 layouts and re-simulated as '<method>_binary' rows, a figure shows them and
-# a table checks whether every method's solutions could be printed.
+# Architected-material task (FEM homogenization): the dataset is made in chunks (one job per
+# chunk, resumable, parallel), a figure shows iPage's solution layouts and a table checks whether
+# every method's solutions could be printed. With task_options.architecture.representation
+# 'pixels' (grey x), solutions are also projected to manufacturable 0/1 layouts and
+# re-simulated as '<method>_binary' rows; 'spectral' designs are printable layouts already.
 import math
 
 ARCH = "architecture"
@@ -10,13 +11,21 @@ ARCH_SETTINGS = config["architecture"]
 ARCH_N_SAMPLES = ipage_config.section(config, ARCH, "dataset")["n_samples"]
 ARCH_CHUNK_SIZE = ARCH_SETTINGS["chunk_size"]
 ARCH_N_CHUNKS = math.ceil(ARCH_N_SAMPLES / ARCH_CHUNK_SIZE)
+try:
+    ARCH_GREY = ipage_config.make_task(config, ARCH).grey_designs
+except IpageError as error:
+    sys.exit(f"error: {error}")
 # Tasks whose solutions can be projected to a manufacturable layout (a `binarize` method).
 BINARIZABLE_TASKS = [t for t in TASK_NAMES if hasattr(TASKS.get(t), "binarize")]
-ARCH_BINARY_METHODS = (
-    METHODS
-    if ARCH_SETTINGS["binary_methods"] is None
-    else ARCH_SETTINGS["binary_methods"]
-)
+if ARCH_SETTINGS["binary_methods"] is None:
+    ARCH_BINARY_METHODS = METHODS if ARCH_GREY else []
+elif ARCH_SETTINGS["binary_methods"] and not ARCH_GREY:
+    sys.exit(
+        "error: config 'architecture.binary_methods' needs task_options.architecture."
+        "representation 'pixels' (spectral designs are 0/1 layouts already); allowed: null or []"
+    )
+else:
+    ARCH_BINARY_METHODS = ARCH_SETTINGS["binary_methods"]
 for _method in ARCH_BINARY_METHODS:
     if _method not in METHODS:
         sys.exit(
@@ -29,8 +38,17 @@ BINARY_METRICS = (
     if ARCH_ACTIVE
     else []
 )
-# The figure shows iPage's single-target solutions (else the first method's), grey and binary.
+# The figure shows iPage's single-target solutions (else the first method's), and their
+# binarized layouts where the method has a '_binary' row.
 ARCH_FIGURE_METHOD = "ipage" if "ipage" in METHODS else METHODS[0]
+ARCH_FIGURE_BINARY = (
+    {
+        "binary": f"results/{ARCH}/{ARCH_FIGURE_METHOD}_binary/single_target/solutions.npz",
+        "binary_resim": f"results/{ARCH}/{ARCH_FIGURE_METHOD}_binary/single_target/resim.npz",
+    }
+    if ARCH_FIGURE_METHOD in ARCH_BINARY_METHODS
+    else {}
+)
 # Printability checks of every method's solutions, grey and binarized, in one table.
 ARCH_PRINT_METHODS = [*METHODS, *(f"{m}_binary" for m in ARCH_BINARY_METHODS)]
 ARCH_PRINT_TABLE = "results/tables/architecture_printability"
@@ -72,7 +90,7 @@ rule architecture_chunk:
 
 
 rule architecture_dataset:
-    """Merge the chunks into results/architecture/data/samples.npz: x (n, 1024), y (n, 1)."""
+    """Merge the chunks into results/architecture/data/samples.npz: x (n, x_dim), y (n, 1)."""
     input:
         expand("results/architecture/data/chunks/{i}.npz", i=range(ARCH_N_CHUNKS)),
     output:
@@ -112,13 +130,13 @@ rule binarize_solutions:
 
 
 rule figure_architecture_solutions:
-    """Grid of single-target solution layouts, grey and binarized, with re-simulated E_x/E_s
-    against the target; training designs closest to the target for comparison."""
+    """Grid of single-target solution layouts (and their binarized layouts for grey designs)
+    with re-simulated E_x/E_s against the target; training designs closest to the target for
+    comparison."""
     input:
-        grey=f"results/architecture/{ARCH_FIGURE_METHOD}/single_target/solutions.npz",
-        grey_resim=f"results/architecture/{ARCH_FIGURE_METHOD}/single_target/resim.npz",
-        binary=f"results/architecture/{ARCH_FIGURE_METHOD}_binary/single_target/solutions.npz",
-        binary_resim=f"results/architecture/{ARCH_FIGURE_METHOD}_binary/single_target/resim.npz",
+        **ARCH_FIGURE_BINARY,
+        solutions=f"results/architecture/{ARCH_FIGURE_METHOD}/single_target/solutions.npz",
+        resim=f"results/architecture/{ARCH_FIGURE_METHOD}/single_target/resim.npz",
         split="results/architecture/data/split.npz",
     output:
         report(
@@ -136,6 +154,7 @@ rule figure_architecture_solutions:
         method=ARCH_FIGURE_METHOD,
         target=lambda w: ipage_config.target(config, ARCH).tolist(),
         columns=8,
+        options=ipage_config.task_options(config, ARCH),
     script:
         "../scripts/architecture_figure.py"
 

@@ -42,7 +42,7 @@ def main(smk, log):
             f"about {(n - done) / rate:.0f} s left"
         )
     y = np.concatenate(parts)
-    binary = bool(np.isin(x, (0.0, 1.0)).all())  # the prior's cells are 0/1: store as uint8
+    binary = bool(np.isin(x, (0.0, 1.0)).all())  # pixel layouts are 0/1: store as uint8
     ArchitectureChunk(
         x=x.astype(np.uint8) if binary else x,
         y=y,

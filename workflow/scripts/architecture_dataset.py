@@ -1,5 +1,5 @@
 """Rule architecture_dataset: the chunks merged in row order into samples.npz
-(x (n, N^2) float densities, y (n, 1) = E_x / E_s)."""
+(x (n, x_dim): spectral coefficients or pixel densities, y (n, 1) = E_x / E_s)."""
 
 import time
 
