@@ -31,7 +31,7 @@ import numpy as np
 from ipage.errors import require
 from ipage.fem.designs import binarize, sample_designs
 from ipage.fem.homogenize import NU, PENAL, homogenize, youngs_moduli
-from ipage.tasks.base import Task
+from ipage.tasks.base import Capabilities, Task
 
 DEFAULT_TARGET = 0.34
 
@@ -40,8 +40,8 @@ class Architecture(Task):
     name = "architecture"
     y_dim = 1
     # FEM labels: the dataset comes from the chunked architecture_chunk / architecture_dataset
-    # rules (workflow/rules/architecture.smk), not from the generic `simulate` rule.
-    expensive = True
+    # rules (workflow/rules/architecture.smk); solutions also give '<method>_binary' rows.
+    capabilities = Capabilities(dataset="chunks", projection="binarize")
 
     def __init__(
         self,
@@ -120,6 +120,9 @@ class Architecture(Task):
         if len(x) == 0:
             return np.zeros((0, 1))
         return youngs_moduli(self.stiffness(x))[:, :1]
+
+    def use_workers(self, n: int) -> None:
+        self.n_workers = max(self.n_workers, n)
 
     def binarize(self, x: np.ndarray) -> np.ndarray:
         """Manufacturable 0/1 layouts (n, N^2) of proposals x (n, N^2)."""

@@ -16,7 +16,7 @@ for _line in ipage_config.warnings(config):
 TASK_NAMES = config["tasks"]
 METHODS = config["methods"]
 # Tasks whose dataset the generic `simulate` rule makes; expensive simulators have own rules.
-CHEAP_TASKS = [name for name, cls in TASKS.items() if not cls.expensive]
+CHEAP_TASKS = [name for name, cls in TASKS.items() if cls.capabilities.dataset == "simulate"]
 # Tasks defined under the config's `tabular:` key: their dataset is the user's file.
 TABULAR_TASKS = list(config["tabular"])
 
