@@ -35,14 +35,14 @@ def capabilities(task):
     return task_capabilities(task, **ipage_config.task_options(config, task))
 
 
-def tasks_with(field, *values):
-    """Known tasks whose capability `field` is one of `values`, e.g. for a wildcard
-    constraint ('(?!)', matching nothing, when there are none)."""
-    return [t for t in KNOWN_TASKS if getattr(capabilities(t), field) in values]
+def tasks_where(wanted):
+    """Known tasks whose capabilities satisfy `wanted` (a predicate), e.g. for a wildcard
+    constraint."""
+    return [t for t in KNOWN_TASKS if wanted(capabilities(t))]
 
 
 def one_of(names):
-    """A wildcard constraint matching exactly these names."""
+    """A wildcard constraint matching exactly these names ('(?!)', nothing, for none)."""
     return "|".join(names) or "(?!)"
 
 

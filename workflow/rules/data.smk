@@ -9,7 +9,7 @@ rule simulate:
     benchmark:
         "results/{task}/benchmarks/simulate.tsv"
     wildcard_constraints:
-        task=one_of(tasks_with("dataset", "simulate")),
+        task=one_of(tasks_where(lambda c: c.dataset == "simulate")),
     conda:
         "../envs/ipage.yaml"
     params:

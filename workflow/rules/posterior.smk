@@ -4,7 +4,7 @@
 # tasks with a cheap simulator (dataset source `simulate`): the reference needs 10^6
 # simulations.
 
-_CHEAP = tasks_with("dataset", "simulate")
+_CHEAP = tasks_where(lambda c: c.dataset == "simulate")
 POSTERIOR_TASKS = [t for t in TASK_NAMES if t in _CHEAP]
 _TRAINED = {trained_model(method) for method in METHODS}
 POSTERIOR_MODELS = [m for m in ("inn", "mdn", "cinn", "cvae") if m in _TRAINED]
