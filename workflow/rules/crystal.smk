@@ -2,8 +2,8 @@
 # a Latin-hypercube design with one structure file per cell, DFT in chunks (one job per chunk,
 # resumable, any order), the generic split/train/sample/localize rules, then DFT re-simulation
 # of a diverse subset of every method's solutions (farthest-point selection), evaluated by the
-# generic evaluate script on that subset. The DFT preset and design box are
-# task_options.crystal; sizes are crystal.* and overrides.crystal.*.
+# generic evaluate rule on that subset (crystal declares re-simulation `subset`). The DFT
+# preset and design box are task_options.crystal; sizes are crystal.* and overrides.crystal.*.
 import math
 from glob import glob
 
