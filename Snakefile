@@ -2,6 +2,10 @@
 import os
 import sys
 
+from snakemake.utils import min_version
+
+min_version("9.0")
+
 # config/config.yaml only when no --configfile is given: a user's config file then stands
 # alone (schema defaults fill the gaps) instead of being merged over the default one.
 if not workflow.overwrite_configfiles:
@@ -21,7 +25,7 @@ include: "workflow/rules/common.smk"
 
 
 wildcard_constraints:
-    task="|".join([*TASKS, *TABULAR_TASKS]),
+    task=one_of(KNOWN_TASKS),
     scenario="|".join(SCENARIOS),
     inn_method="|".join(INN_METHODS),
 
@@ -38,12 +42,8 @@ include: "workflow/rules/report.smk"
 include: "workflow/rules/posterior.smk"
 
 
+# Every rule file adds its outputs to final_outputs() (common.smk).
 rule all:
     default_target: True
     input:
-        "results/tables/summary.csv",
-        "results/tables/summary.md",
-        REPORT_OUTPUTS,
-        POSTERIOR_OUTPUTS,
-        ARCHITECTURE_OUTPUTS,
-        CRYSTAL_OUTPUTS,
+        lambda wildcards: final_outputs(),

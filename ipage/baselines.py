@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from ipage.data import Split
+from ipage.methods import BASELINE_MODELS
 from ipage.models.cinn import CINN
 from ipage.models.cvae import CVAE
 from ipage.models.inn import INN
@@ -27,8 +28,6 @@ from ipage.train import fit
 
 Log = Callable[[str], None]
 
-GENERATIVE = ("mdn", "cinn", "cvae")  # sample x ~ p(x|y) directly
-MODELS = (*GENERATIVE, "mlp")  # mlp: the neural-adjoint forward surrogate
 TRAIN_KEYS = ("epochs", "batch_size", "lr", "lr_final_ratio", "weight_decay")
 PARAMETER_TOLERANCE = 0.2  # +-20 % of the INN's parameter count
 
@@ -47,7 +46,7 @@ def build(
         return CVAE(x_train, y_train, z_dim, hidden, layers, s["kl_weight"])
     if name == "mlp":
         return ForwardMLP(x_train, y_train, hidden, layers)
-    raise ValueError(f"unknown baseline model {name!r}; allowed: {', '.join(MODELS)}")
+    raise ValueError(f"unknown baseline model {name!r}; allowed: {', '.join(BASELINE_MODELS)}")
 
 
 def inn_parameter_count(split: Split, inn: dict, dims: tuple[int, int]) -> int:

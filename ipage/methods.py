@@ -1,7 +1,12 @@
-"""Inverse methods the workflow can run. iPage variants map latent designs through a trained
-posterior (the INN, or the cINN for 'ipage_cinn') and localize on the INN's forward surrogate
-f_y; they differ in latent sampling and localization. 'inn' is the paper's plain INN row
-(random latent draws, no localization)."""
+"""The inverse methods the workflow can run, in the paper's table order, with everything the
+workflow, tables and figures need to know about each: the one list of methods.
+
+iPage variants map latent designs through a trained posterior (the INN, or the cINN for
+'ipage_cinn') and localize on the INN's forward surrogate f_y; they differ in latent sampling
+and localization. 'inn' is the paper's plain INN row (random latent draws, no localization).
+The baselines are trained by rule train_baseline on their own objective (ipage.baselines):
+MDN, cINN and cVAE sample p(x|y) directly; NA searches a forward MLP from random prior starts.
+"""
 
 from __future__ import annotations
 
@@ -17,24 +22,97 @@ class INNMethod:
     posterior: str = "inn"
 
 
-INN_METHODS: dict[str, INNMethod] = {
-    "ipage": INNMethod(sampling="maximin_lhs", localize=True, select=True),
-    "ipage_lhs": INNMethod(sampling="lhs", localize=True, select=True),
-    "ipage_srs": INNMethod(sampling="srs", localize=True, select=True),
-    "ipage_cinn": INNMethod(sampling="maximin_lhs", localize=True, select=True, posterior="cinn"),
-    "inn": INNMethod(sampling="srs", localize=False, select=False),
+@dataclass(frozen=True)
+class Baseline:
+    model: str  # a BASELINE_MODELS key
+    samples: bool  # draws x ~ p(x|y) from the model (rule sample_baseline), else neural adjoint
+
+
+@dataclass(frozen=True, kw_only=True)
+class Method:
+    label: str  # row label of the paper-style tables
+    color: str  # the method's colour in every figure
+    solver: INNMethod | Baseline
+
+    @property
+    def model(self) -> str:
+        """The trained model behind the method (results/{task}/models/<model>.pt)."""
+        if isinstance(self.solver, INNMethod):
+            return self.solver.posterior
+        return self.solver.model
+
+
+# The paper's row order (Tables 2, 3): baselines first, iPage last; our SRS / LHS ablations
+# sit just before the paper's iPage (maximin LHS) row, iPage on the cINN posterior after it.
+# iPage is blue as in the paper's Fig. 5.
+METHODS: dict[str, Method] = {
+    "mdn": Method(
+        label="Mixture density networks (MDN)",
+        color="tab:pink",
+        solver=Baseline(model="mdn", samples=True),
+    ),
+    "inn": Method(
+        label="Invertible neural network (INN)",
+        color="tab:orange",
+        solver=INNMethod(sampling="srs", localize=False, select=False),
+    ),
+    "cinn": Method(
+        label="conditional INN (cINN)",
+        color="tab:green",
+        solver=Baseline(model="cinn", samples=True),
+    ),
+    "cvae": Method(
+        label="conditional VAE (cVAE)",
+        color="tab:red",
+        solver=Baseline(model="cvae", samples=True),
+    ),
+    "na": Method(
+        label="Neural-Adjoint (NA)",
+        color="tab:brown",
+        solver=Baseline(model="mlp", samples=False),
+    ),
+    "ipage_srs": Method(
+        label="iPage (with SRS)",
+        color="tab:purple",
+        solver=INNMethod(sampling="srs", localize=True, select=True),
+    ),
+    "ipage_lhs": Method(
+        label="iPage (with LHS)",
+        color="tab:cyan",
+        solver=INNMethod(sampling="lhs", localize=True, select=True),
+    ),
+    "ipage": Method(
+        label="iPage (with maximin LHS)",
+        color="tab:blue",
+        solver=INNMethod(sampling="maximin_lhs", localize=True, select=True),
+    ),
+    "ipage_cinn": Method(
+        label="iPage on the cINN posterior (maximin LHS)",
+        color="navy",
+        solver=INNMethod(sampling="maximin_lhs", localize=True, select=True, posterior="cinn"),
+    ),
 }
 
-# Baselines trained by their own rules (ipage/models/<name>.py); each produces solutions directly.
-BASELINE_METHODS: tuple[str, ...] = ("mdn", "cinn", "cvae", "na")
+INN_METHODS: dict[str, INNMethod] = {
+    name: m.solver for name, m in METHODS.items() if isinstance(m.solver, INNMethod)
+}
+BASELINE_METHODS: tuple[str, ...] = tuple(name for name in METHODS if name not in INN_METHODS)
+# Baselines whose solutions are draws from their model (its name is the method's).
+GENERATIVE_METHODS: tuple[str, ...] = tuple(
+    name for name, m in METHODS.items() if isinstance(m.solver, Baseline) and m.solver.samples
+)
+# The models rule train_baseline trains, each with its config section.
+BASELINE_MODELS: dict[str, str] = {
+    "mdn": "mdn",
+    "cinn": "cinn",
+    "cvae": "cvae",
+    "mlp": "na_surrogate",  # the neural adjoint's forward surrogate
+}
+
+SCENARIOS = ("many_targets", "single_target")
 
 
 def trained_model(method: str) -> str:
     """Name of the trained model behind a method (results/{task}/models/<name>_provenance.json):
     the posterior model of every iPage variant, the forward MLP surrogate for neural-adjoint."""
-    if method in INN_METHODS:
-        return INN_METHODS[method].posterior
-    return {"na": "mlp"}.get(method, method)
-
-
-SCENARIOS = ("many_targets", "single_target")
+    return METHODS[method].model

@@ -5,9 +5,17 @@ import pytest
 import torch
 from torch import nn
 
-from ipage.baselines import GENERATIVE, MODELS, build, match_hidden, train_baseline
+from ipage import config as ipage_config
+from ipage.baselines import build, match_hidden, train_baseline
 from ipage.data import split_rows
-from ipage.methods import BASELINE_METHODS, INN_METHODS, trained_model
+from ipage.methods import (
+    BASELINE_METHODS,
+    BASELINE_MODELS,
+    GENERATIVE_METHODS,
+    INN_METHODS,
+    METHODS,
+    trained_model,
+)
 from ipage.models.cinn import CINN
 from ipage.models.normalize import count_parameters
 from ipage.na import NASettings, boundary_penalty, neural_adjoint
@@ -44,7 +52,7 @@ class SineTorch(nn.Module):
         return (torch.sin(3 * np.pi * x[:, :1]) + torch.cos(3 * np.pi * x[:, 1:2])).float()
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", BASELINE_MODELS)
 def test_baseline_trains_and_samples_the_right_shape(sine_split, name):
     task, split = sine_split
     s = {**ARCH[name], **TRAIN, "hidden": 16}
@@ -55,7 +63,7 @@ def test_baseline_trains_and_samples_the_right_shape(sine_split, name):
     model = trained.model
     y = torch.as_tensor(split.y_test[:25], dtype=torch.float32)
     with torch.no_grad():
-        if name in GENERATIVE:
+        if name in GENERATIVE_METHODS:
             x = model.sample_x(y, torch.Generator().manual_seed(0))
             assert x.shape == (25, task.x_dim)
         else:
@@ -64,7 +72,7 @@ def test_baseline_trains_and_samples_the_right_shape(sine_split, name):
     assert torch.isfinite(x).all()
 
 
-@pytest.mark.parametrize("name", MODELS)
+@pytest.mark.parametrize("name", BASELINE_MODELS)
 def test_hidden_width_matches_a_parameter_count_within_20_percent(sine_split, name):
     _, split = sine_split
     target = 218208  # the sinewave INN with the default settings
@@ -133,3 +141,11 @@ def test_baselines_are_registered_methods_with_their_models():
     assert [trained_model(m) for m in ("ipage", "inn", "mdn", "cinn", "cvae", "na")] == [
         "inn", "inn", "mdn", "cinn", "cvae", "mlp"
     ]  # fmt: skip
+    assert {trained_model(m) for m in BASELINE_METHODS} == set(BASELINE_MODELS)
+    sections = ipage_config.load_schema()["properties"]
+    assert all(section in sections for section in BASELINE_MODELS.values())
+
+
+def test_every_method_has_its_own_colour():
+    colors = [m.color for m in METHODS.values()]
+    assert len(set(colors)) == len(colors)

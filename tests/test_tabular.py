@@ -10,7 +10,8 @@ import pytest
 import yaml
 
 from ipage import config as ipage_config
-from ipage.tasks import get_task
+from ipage.tasks import get_task, task_capabilities
+from ipage.tasks.base import Capabilities
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -160,6 +161,20 @@ def test_ase_calculator_as_simulator(workdir: Path) -> None:
     np.testing.assert_allclose(task.forward(x[:5]), y[:5], rtol=1e-10)
 
 
+def test_resimulation_needs_a_simulator(workdir: Path) -> None:
+    """Without a simulator a tabular task declares no re-simulation; the workflow reads that
+    from the config entry alone, and the built task agrees."""
+    np.savetxt("d.csv", make_rows(), delimiter=",", header="a,b,p", comments="")
+    (workdir / "product.py").write_text("def p(x):\n    return x[:, 0] * x[:, 1]\n")
+    spec = {"path": "d.csv", "x_columns": ["a", "b"], "y_columns": ["p"]}
+    for simulator, resimulation in ((None, "none"), ("product:p", "all")):
+        cfg = config_with({**spec, "simulator": simulator})
+        options = ipage_config.task_options(cfg, "t")
+        declared = task_capabilities("t", **options)
+        assert declared == Capabilities(dataset="table", resimulation=resimulation)
+        assert get_task("t", **options).capabilities == declared
+
+
 def test_shipped_mos2_config(monkeypatch: pytest.MonkeyPatch) -> None:
     """config/mos2.yaml loads the bundled data: duplicates dropped, the point mass reported."""
     monkeypatch.chdir(REPO)
@@ -168,6 +183,6 @@ def test_shipped_mos2_config(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (task.x_dim, task.y_dim, len(task.raw_x)) == (7, 1, 10430)
     assert "dropped 368 exact duplicate rows (same x and y; kept the first of each)" in task.facts
     assert any("6593 rows (63.2 %) are exactly 0" in line for line in task.facts)
-    assert not task.simulated
+    assert task.capabilities.resimulation == "none"
     assert ipage_config.target(cfg, "mos2").tolist() == [1.0]
     assert ipage_config.warnings(cfg) == []

@@ -1,11 +1,14 @@
-"""Simulators against hand-computed values and independent root finding."""
+"""Simulators against hand-computed values and independent root finding; what each task
+declares the workflow may do with it."""
 
 import numpy as np
 import pytest
 from scipy.optimize import brentq
 
-from ipage.tasks import get_task
+from ipage.metrics import modes_covered
+from ipage.tasks import TASKS, get_task, task_capabilities
 from ipage.tasks.ballistics import DRAG, MASS, V0_SCALE, G
+from ipage.tasks.base import Capabilities
 
 
 def test_sinewave_hand_values():
@@ -67,3 +70,53 @@ def test_prior_shapes_and_default_targets(name):
 def test_unknown_task_is_a_one_line_error():
     with pytest.raises(ValueError, match="unknown task 'foo'; allowed: .*sinewave"):
         get_task("foo")
+
+
+DECLARED = {
+    "sinewave": Capabilities(dataset="simulate", modes="superlevel"),
+    "robot_arm": Capabilities(dataset="simulate"),
+    "ballistics": Capabilities(dataset="simulate"),
+    "architecture": Capabilities(dataset="chunks"),  # spectral designs: 0/1 layouts already
+    "crystal": Capabilities(dataset="chunks", resimulation="subset"),
+}
+
+
+def test_every_registered_task_declares_its_capabilities():
+    assert {name: task_capabilities(name) for name in TASKS} == DECLARED
+
+
+def test_mode_counting_tasks_have_countable_modes():
+    """`superlevel` mode counting needs 2-D designs and a scalar property: the sine wave's
+    nine rings at y* = 1.2, each hit by a point on it."""
+    counting = [name for name in TASKS if TASKS[name].capabilities.modes == "superlevel"]
+    assert counting == ["sinewave"]
+    task = get_task("sinewave")
+    # sin(3 pi x1) = 1 at x1 = 1/6, -1/2, 5/6; cos(3 pi x2) = 0.2 on three x2 per period
+    x2 = np.arccos(0.2) / (3 * np.pi)
+    rings = np.array([[a, b] for a in (1 / 6, -1 / 2, 5 / 6) for b in (x2, x2 - 2 / 3, 2 / 3 - x2)])
+    assert modes_covered(task, rings, task.default_target) == (9, 9)
+
+
+def test_binarizing_tasks_project_to_zero_one_layouts():
+    """Only grey designs (the architecture's pixel representation) need a projection."""
+    pixels = {"representation": "pixels"}
+    assert [n for n in TASKS if task_capabilities(n, **pixels).projection == "binarize"] == [
+        "architecture"
+    ]
+    task = get_task("architecture", size=8, k_max=4, **pixels)
+    grey = np.random.default_rng(0).uniform(0, 1, size=(3, task.x_dim))
+    assert set(np.unique(task.binarize(grey))) <= {0.0, 1.0}
+
+
+def test_only_parallel_simulators_take_workers():
+    fem = get_task("architecture")
+    fem.use_workers(4)
+    assert fem.n_workers == 4
+    fem.use_workers(2)  # never fewer than task_options.n_workers asked for
+    assert fem.n_workers == 4
+    get_task("sinewave").use_workers(4)  # in-process simulators ignore it
+
+
+def test_capabilities_of_an_unknown_task_is_a_one_line_error():
+    with pytest.raises(ValueError, match="unknown task 'foo'; allowed: .*sinewave"):
+        task_capabilities("foo")

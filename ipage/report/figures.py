@@ -23,6 +23,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from ipage.atomic import atomic_output
+from ipage.methods import METHODS
 from ipage.metrics import modes_covered, solution_modes
 from ipage.report.tables import METHOD_ORDER, TASK_ORDER, method_label, ordered, task_label
 from ipage.tasks.base import Task
@@ -34,24 +35,13 @@ SCENARIO_LABELS = {
 }
 
 
-# Fixed colours per method in every figure: iPage in blue as in the paper's Fig. 5.
-METHOD_COLORS = {
-    "ipage": "tab:blue",
-    "ipage_lhs": "tab:cyan",
-    "ipage_srs": "tab:purple",
-    "ipage_cinn": "navy",
-    "inn": "tab:orange",
-    "cinn": "tab:green",
-    "cvae": "tab:red",
-    "na": "tab:brown",
-    "mdn": "tab:pink",
-}
 EXTRA_COLORS = ("tab:olive", "tab:gray", "black", "gold", "lime")
 
 
 def method_colors(methods: Sequence[str]) -> dict[str, str]:
-    """The fixed colour of each known method; further colours for unknown ones."""
-    colors = dict(METHOD_COLORS)
+    """The fixed colour of each known method (ipage.methods); further colours for unknown
+    ones."""
+    colors = {name: m.color for name, m in METHODS.items()}
     extra = [m for m in methods if m not in colors]
     for i, m in enumerate(extra):
         colors[m] = EXTRA_COLORS[i % len(EXTRA_COLORS)]

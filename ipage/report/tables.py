@@ -17,33 +17,11 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from ipage.methods import METHODS
 from ipage.metrics import resim_errors, solution_modes
 from ipage.tasks.base import Task
 
-# The paper's row order (Tables 2, 3): baselines first, iPage last; our SRS / LHS ablations
-# sit just before the paper's iPage (maximin LHS) row, iPage on the cINN posterior after it.
-METHOD_ORDER: tuple[str, ...] = (
-    "mdn",
-    "inn",
-    "cinn",
-    "cvae",
-    "na",
-    "ipage_srs",
-    "ipage_lhs",
-    "ipage",
-    "ipage_cinn",
-)
-METHOD_LABELS: dict[str, str] = {
-    "mdn": "Mixture density networks (MDN)",
-    "inn": "Invertible neural network (INN)",
-    "cinn": "conditional INN (cINN)",
-    "cvae": "conditional VAE (cVAE)",
-    "na": "Neural-Adjoint (NA)",
-    "ipage_srs": "iPage (with SRS)",
-    "ipage_lhs": "iPage (with LHS)",
-    "ipage": "iPage (with maximin LHS)",
-    "ipage_cinn": "iPage on the cINN posterior (maximin LHS)",
-}
+METHOD_ORDER: tuple[str, ...] = tuple(METHODS)  # the paper's row order
 TASK_ORDER: tuple[str, ...] = ("sinewave", "robot_arm", "ballistics", "crystal", "architecture")
 TASK_LABELS: dict[str, str] = {
     "sinewave": "Sinewave",
@@ -79,8 +57,8 @@ def ordered(names: Iterable[str], order: Sequence[str]) -> list[str]:
 def method_label(method: str) -> str:
     base = method.removesuffix(BINARY_SUFFIX)
     if base != method:
-        return f"{METHOD_LABELS.get(base, base)}, binarized"
-    return METHOD_LABELS.get(method, method)
+        return f"{method_label(base)}, binarized"
+    return METHODS[method].label if method in METHODS else method
 
 
 def task_label(task: str) -> str:

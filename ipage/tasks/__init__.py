@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ipage.tasks.architecture import Architecture
 from ipage.tasks.ballistics import Ballistics
-from ipage.tasks.base import Task
+from ipage.tasks.base import Capabilities, Task
 from ipage.tasks.crystal import Crystal
 from ipage.tasks.robot_arm import RobotArm
 from ipage.tasks.sinewave import SineWave
@@ -28,3 +28,15 @@ def get_task(name: str, **options) -> Task:
     if name not in TASKS:
         raise ValueError(f"unknown task {name!r}; allowed: {', '.join(sorted(TASKS))}")
     return TASKS[name](**options)
+
+
+def task_capabilities(name: str, **options) -> Capabilities:
+    """What the workflow may do with a task, known without building it (building a tabular
+    task reads its table); `options` as for get_task."""
+    if "tabular" in options:
+        from ipage.tasks.tabular import tabular_capabilities
+
+        return tabular_capabilities(options["tabular"])
+    if name not in TASKS:
+        raise ValueError(f"unknown task {name!r}; allowed: {', '.join(sorted(TASKS))}")
+    return TASKS[name].capabilities_for(**options)

@@ -44,7 +44,7 @@ from ipage.errors import require
 from ipage.fem import spectral
 from ipage.fem.designs import binarize, coefficient_box, layouts, sample_coefficients
 from ipage.fem.homogenize import NU, PENAL, homogenize, youngs_moduli
-from ipage.tasks.base import Task
+from ipage.tasks.base import Capabilities, Task
 
 DEFAULT_TARGET = 0.34
 REPRESENTATIONS = ("spectral", "pixels")
@@ -54,8 +54,14 @@ class Architecture(Task):
     name = "architecture"
     y_dim = 1
     # FEM labels: the dataset comes from the chunked architecture_chunk / architecture_dataset
-    # rules (workflow/rules/architecture.smk), not from the generic `simulate` rule.
-    expensive = True
+    # rules (workflow/rules/architecture.smk); grey (pixel) solutions also give
+    # '<method>_binary' rows, spectral designs are 0/1 layouts already.
+    capabilities = Capabilities(dataset="chunks")
+
+    @classmethod
+    def capabilities_for(cls, **options) -> Capabilities:
+        pixels = options.get("representation", "spectral") == "pixels"
+        return Capabilities(dataset="chunks", projection="binarize" if pixels else "none")
 
     def __init__(
         self,
@@ -160,6 +166,9 @@ class Architecture(Task):
         if len(x) == 0:
             return np.zeros((0, 1))
         return youngs_moduli(self.stiffness(x))[:, :1]
+
+    def use_workers(self, n: int) -> None:
+        self.n_workers = max(self.n_workers, n)
 
     def binarize(self, x: np.ndarray) -> np.ndarray:
         """Manufacturable 0/1 layouts (n, N^2) of proposals x (n, x_dim)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import lambertw
 
-from ipage.tasks.base import Task
+from ipage.tasks.base import Capabilities, Task
 
 G, DRAG, MASS = 9.81, 0.25, 0.2
 V0_SCALE = 15.0
@@ -30,6 +30,7 @@ def landing_x(x0, y0, angle, v0) -> np.ndarray:
 
 class Ballistics(Task):
     name = "ballistics"
+    capabilities = Capabilities(dataset="simulate")
     x_dim = 4
     y_dim = 1
     lower = np.array([-1.5, 0.0, 0.1 * np.pi / 2, 5 / V0_SCALE])

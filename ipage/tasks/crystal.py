@@ -26,7 +26,7 @@ import numpy as np
 
 from ipage.crystal.structure import A0, DesignBox
 from ipage.errors import require
-from ipage.tasks.base import Task
+from ipage.tasks.base import Capabilities, Task
 
 DEFAULT_TARGET_EV = 1.55
 
@@ -44,7 +44,9 @@ class Crystal(Task):
     name = "crystal"
     x_dim = 6
     y_dim = 1
-    expensive = True  # dataset from the chunked DFT rules (workflow/rules/crystal.smk)
+    # DFT: the dataset comes from the chunked rules of workflow/rules/crystal.smk, and
+    # crystal_resimulate re-simulates a diverse subset of each repeat's solutions.
+    capabilities = Capabilities(dataset="chunks", resimulation="subset")
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ipage.tasks.base import Task
+from ipage.tasks.base import Capabilities, Task
 
 SEGMENT_LENGTHS = np.array([0.5, 0.5, 1.0])
 PRIOR_STD = np.sqrt([1 / 16, 1 / 4, 1 / 4, 1 / 4])
@@ -15,6 +15,7 @@ PRIOR_STD = np.sqrt([1 / 16, 1 / 4, 1 / 4, 1 / 4])
 
 class RobotArm(Task):
     name = "robot_arm"
+    capabilities = Capabilities(dataset="simulate")
     x_dim = 4
     y_dim = 2
     # The prior is Gaussian; the design box is its +-3 sigma region (99.7 % per coordinate).

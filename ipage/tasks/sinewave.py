@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ipage.tasks.base import Task
+from ipage.tasks.base import Capabilities, Task
 
 
 class SineWave(Task):
@@ -14,6 +14,7 @@ class SineWave(Task):
     lower = np.array([-1.0, -1.0])
     upper = np.array([1.0, 1.0])
     default_target = np.array([1.2])
+    capabilities = Capabilities(dataset="simulate", modes="superlevel")
 
     def sample_prior(self, n: int, rng: np.random.Generator) -> np.ndarray:
         return rng.uniform(self.lower, self.upper, size=(n, self.x_dim))

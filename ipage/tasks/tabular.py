@@ -41,7 +41,7 @@ import numpy as np
 
 from ipage.errors import IpageError, require
 from ipage.tabular_data import Table, load_table
-from ipage.tasks.base import Task
+from ipage.tasks.base import Capabilities, Task
 
 NAME_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 TRANSFORMS = ("none", "log", "log10", "standardize")
@@ -122,10 +122,16 @@ class ColumnTransform:
         return u
 
 
+def tabular_capabilities(spec: dict) -> Capabilities:
+    """A tabular task's capabilities from its config entry alone, so the workflow knows them
+    without reading the table: solutions are re-simulated only with a `simulator`."""
+    return Capabilities(
+        dataset="table", resimulation="none" if spec.get("simulator") is None else "all"
+    )
+
+
 class Tabular(Task):
     """A task whose dataset is a user's table; forward only when a simulator is configured."""
-
-    expensive = True  # its dataset comes from the tabular_dataset rule, not `simulate`
 
     def __init__(self, name: str, spec: dict, seed: int = 0) -> None:
         require(
@@ -138,7 +144,7 @@ class Tabular(Task):
         self.x_dim, self.y_dim = len(self.x_columns), len(self.y_columns)
         self.simulator_ref = spec.get("simulator")
         self._simulator = self._load_simulator(self.simulator_ref)
-        self.simulated = self._simulator is not None
+        self.capabilities = tabular_capabilities(spec)
         table = _cached_table(name, json.dumps(spec, sort_keys=True), seed, _file_stamp(spec))
         self.facts, self.warnings = list(table.facts), list(table.warnings)
         self.raw_x, self.raw_y = table.x, table.y

@@ -11,12 +11,7 @@ ARCH_SETTINGS = config["architecture"]
 ARCH_N_SAMPLES = ipage_config.section(config, ARCH, "dataset")["n_samples"]
 ARCH_CHUNK_SIZE = ARCH_SETTINGS["chunk_size"]
 ARCH_N_CHUNKS = math.ceil(ARCH_N_SAMPLES / ARCH_CHUNK_SIZE)
-try:
-    ARCH_GREY = ipage_config.make_task(config, ARCH).grey_designs
-except IpageError as error:
-    sys.exit(f"error: {error}")
-# Tasks whose solutions can be projected to a manufacturable layout (a `binarize` method).
-BINARIZABLE_TASKS = [t for t in TASK_NAMES if hasattr(TASKS.get(t), "binarize")]
+ARCH_GREY = capabilities(ARCH).projection == "binarize"  # pixel designs, possibly grey
 if ARCH_SETTINGS["binary_methods"] is None:
     ARCH_BINARY_METHODS = METHODS if ARCH_GREY else []
 elif ARCH_SETTINGS["binary_methods"] and not ARCH_GREY:
@@ -32,12 +27,6 @@ for _method in ARCH_BINARY_METHODS:
             f"error: config 'architecture.binary_methods': {_method!r} is not in 'methods'; "
             f"allowed: {', '.join(METHODS)}"
         )
-# Extra summary rows (summarize reads them with the task x method metrics).
-BINARY_METRICS = (
-    [f"results/{ARCH}/{m}_binary/metrics.csv" for m in ARCH_BINARY_METHODS]
-    if ARCH_ACTIVE
-    else []
-)
 # The figure shows iPage's single-target solutions (else the first method's), and their
 # binarized layouts where the method has a '_binary' row.
 ARCH_FIGURE_METHOD = "ipage" if "ipage" in METHODS else METHODS[0]
@@ -49,18 +38,21 @@ ARCH_FIGURE_BINARY = (
     if ARCH_FIGURE_METHOD in ARCH_BINARY_METHODS
     else {}
 )
-# Printability checks of every method's solutions, grey and binarized, in one table.
+# Printability checks of every method's solutions (and binarized ones) in one table.
 ARCH_PRINT_METHODS = [*METHODS, *(f"{m}_binary" for m in ARCH_BINARY_METHODS)]
 ARCH_PRINT_TABLE = "results/tables/architecture_printability"
-ARCHITECTURE_OUTPUTS = (
-    [
-        "results/figures/architecture_solutions.png",
-        f"{ARCH_PRINT_TABLE}.csv",
-        f"{ARCH_PRINT_TABLE}.md",
-    ]
-    if ARCH_ACTIVE
-    else []
-)
+if ARCH_ACTIVE:
+    # Extra summary rows, read with the task x method metrics.
+    add_extra_metrics(
+        [f"results/{ARCH}/{m}_binary/metrics.csv" for m in ARCH_BINARY_METHODS]
+    )
+    add_final_outputs(
+        [
+            "results/figures/architecture_solutions.png",
+            f"{ARCH_PRINT_TABLE}.csv",
+            f"{ARCH_PRINT_TABLE}.md",
+        ]
+    )
 
 
 rule architecture_chunk:
@@ -119,7 +111,7 @@ rule binarize_solutions:
     log:
         "logs/{task}/{method}_binary/{scenario}/binarize.log",
     wildcard_constraints:
-        task="|".join(BINARIZABLE_TASKS) or "(?!)",
+        task=one_of(tasks_where(lambda c: c.projection == "binarize")),
         method="|".join(METHODS),
     conda:
         "../envs/ipage.yaml"

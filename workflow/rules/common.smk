@@ -1,9 +1,19 @@
+# Included first, shared by every rules file: the validated config, task capabilities, the
+# input functions, and two lists each rules file adds to while it is parsed, final_outputs()
+# (what `all` asks for) and extra_metrics() (summary rows beyond tasks x methods); they are
+# read once every file is parsed, so include order is free.
 import sys
 
 from ipage import config as ipage_config
 from ipage.errors import IpageError
-from ipage.methods import INN_METHODS, SCENARIOS, trained_model
-from ipage.tasks import TASKS
+from ipage.methods import (
+    BASELINE_MODELS,
+    GENERATIVE_METHODS,
+    INN_METHODS,
+    SCENARIOS,
+    trained_model,
+)
+from ipage.tasks import TASKS, task_capabilities
 
 try:
     _validated = ipage_config.validate(dict(config))
@@ -15,15 +25,70 @@ for _line in ipage_config.warnings(config):
 
 TASK_NAMES = config["tasks"]
 METHODS = config["methods"]
-# Tasks whose dataset the generic `simulate` rule makes; expensive simulators have own rules.
-CHEAP_TASKS = [name for name, cls in TASKS.items() if not cls.expensive]
 # Tasks defined under the config's `tabular:` key: their dataset is the user's file.
 TABULAR_TASKS = list(config["tabular"])
+KNOWN_TASKS = [*TASKS, *TABULAR_TASKS]
+
+
+def capabilities(task):
+    """What the workflow may do with a task (ipage.tasks.base.Capabilities)."""
+    return task_capabilities(task, **ipage_config.task_options(config, task))
+
+
+def tasks_where(wanted):
+    """Known tasks whose capabilities satisfy `wanted` (a predicate), e.g. for a wildcard
+    constraint."""
+    return [t for t in KNOWN_TASKS if wanted(capabilities(t))]
+
+
+def one_of(names):
+    """A wildcard constraint matching exactly these names ('(?!)', nothing, for none)."""
+    return "|".join(names) or "(?!)"
+
+
+_FINAL_OUTPUTS = []
+_EXTRA_METRICS = []
+
+
+def add_final_outputs(paths):
+    """Ask `all` for these outputs (each rules file adds its own)."""
+    _FINAL_OUTPUTS.extend(paths)
+
+
+def final_outputs():
+    return list(_FINAL_OUTPUTS)
+
+
+def add_extra_metrics(paths):
+    """metrics.csv files summarize reads besides every task x method (e.g. '<method>_binary')."""
+    _EXTRA_METRICS.extend(paths)
+
+
+def extra_metrics():
+    return list(_EXTRA_METRICS)
 
 
 def settings(name):
     """Input function: the config section `name` with per-task overrides applied."""
     return lambda wildcards: ipage_config.section(config, wildcards.task, name)
+
+
+def task_options(wildcards):
+    return ipage_config.task_options(config, wildcards.task)
+
+
+def single_target(wildcards):
+    return ipage_config.target(config, wildcards.task).tolist()
+
+
+def scenario_target(wildcards):
+    """y* for a {scenario} job: None for many_targets, so a new targets.<task> reruns only
+    the single_target jobs."""
+    return ipage_config.scenario_target(config, wildcards.task, wildcards.scenario)
+
+
+def inn_dims(wildcards):
+    return ipage_config.inn_dims(config, wildcards.task)
 
 
 def z_dim(wildcards):
@@ -38,18 +103,23 @@ def posterior_model(wildcards):
     return f"results/{wildcards.task}/models/{INN_METHODS[wildcards.inn_method].posterior}.pt"
 
 
-def single_target(wildcards):
-    return ipage_config.target(config, wildcards.task).tolist()
+def ns_values(evaluation):
+    """The paper's solution counts N_s (Fig. 4/5) that fit in evaluation.n_solutions."""
+    from ipage.report.tables import solution_counts
+
+    return solution_counts(evaluation["n_solutions"])
 
 
-def scenario_target(wildcards):
-    """y* for a {scenario} job: None for many_targets, so a new targets.<task> reruns only
-    the single_target jobs."""
-    return ipage_config.scenario_target(config, wildcards.task, wildcards.scenario)
-
-
-def task_options(wildcards):
-    return ipage_config.task_options(config, wildcards.task)
+def scored_solutions(wildcards):
+    """evaluate's inputs per scenario: the solutions and their re-simulation, all of them or
+    the re-simulated subset."""
+    subset = capabilities(wildcards.task).resimulation == "subset"
+    prefix = "dft_" if subset else ""  # crystal_resimulate's files of the subset
+    folder = f"results/{wildcards.task}/{wildcards.method}"
+    return {
+        "solutions": [f"{folder}/{s}/{prefix}solutions.npz" for s in SCENARIOS],
+        "resim": [f"{folder}/{s}/{prefix}resim.npz" for s in SCENARIOS],
+    }
 
 
 def model_provenance(wildcards):
@@ -59,67 +129,10 @@ def model_provenance(wildcards):
     return f"results/{wildcards.task}/models/{trained_model(method)}_provenance.json"
 
 
-def ns_values(evaluation):
-    """The paper's solution counts N_s (Fig. 4/5) that fit in evaluation.n_solutions."""
-    from ipage.report.tables import solution_counts
-
-    return solution_counts(evaluation["n_solutions"])
-
-
-# Tabular tasks (tabular.smk).
 def tabular_files(wildcards):
     """The data file(s) of a tabular task: a newer file makes its dataset out of date."""
     path = config["tabular"][wildcards.task]["path"]
     return [path] if isinstance(path, str) else list(path)
-
-
-# Baselines of the paper's tables, each trained by its own rule and objective (MDN, cINN and
-# cVAE sample p(x|y) directly; NA searches a forward MLP surrogate from random prior starts).
-# Their solutions.npz has the INN methods' format, so resimulate/evaluate/summarize apply.
-
-GENERATIVE_BASELINES = ["mdn", "cinn", "cvae"]
-
-
-def _baseline_train_params(section):
-    return dict(
-        settings=settings(section),
-        inn=settings("inn"),
-        dims=lambda w: ipage_config.inn_dims(config, w.task),
-        device=config["device"],
-        seed=config["seed"],
-    )
-
-
-# Paper-style tables (Tables 2, 3), figures (Figs 4/5, 7, error histograms, INN training) and
-# the sinewave mode coverage over N_s; report() marks what `snakemake --report` shows.
-
-REPORT_SINEWAVE = "sinewave" in TASK_NAMES
-REPORT_INN = any(method in INN_METHODS for method in METHODS)
-REPORT_PAIRS = [(method, scenario) for method in METHODS for scenario in SCENARIOS]
-
-
-def report_outputs():
-    """Every table and figure rule all asks for under the current config."""
-    out = [
-        "results/tables/table2.md",
-        "results/tables/table3.md",
-        "results/tables/table2.html",
-        "results/tables/table3.html",
-        "results/figures/time_to_solution.png",
-    ]
-    out += expand("results/figures/{task}/resim_errors.png", task=TASK_NAMES)
-    if REPORT_INN:
-        out += expand("results/figures/{task}/inn_training.png", task=TASK_NAMES)
-    if REPORT_SINEWAVE:
-        out += [
-            "results/figures/sinewave/solutions.png",
-            "results/tables/modes_vs_ns.csv",
-            "results/figures/sinewave/modes_vs_ns.png",
-        ]
-    return out
-
-
-REPORT_OUTPUTS = report_outputs()
 
 
 def sinewave_single_target(wildcards):
@@ -134,23 +147,3 @@ def sinewave_single_target(wildcards):
         )
         for method in METHODS
     ]
-
-
-# Crystal task (crystal.smk): the design depends on the box options only, so a change of the
-# DFT preset reruns the DFT chunks (params changed) but keeps the designed cells.
-def crystal_box_options():
-    options = config["task_options"].get("crystal", {})
-    return {k: options[k] for k in ("a0", "strain", "angle") if k in options}
-
-
-# crystal_dataset's inputs: the workflow's chunks, or crystal.dataset_dir's (crystal.smk).
-def crystal_dataset_input(wildcards):
-    if CRYSTAL_EXTERNAL:
-        return {
-            "design": f"{CRYSTAL_EXTERNAL}/design.csv",
-            "chunks": CRYSTAL_EXTERNAL_CHUNKS,
-        }
-    return {
-        "design": f"{CRYSTAL_DATA}/design.csv",
-        "chunks": expand(f"{CRYSTAL_DATA}/chunks/{{i}}.csv", i=range(CRYSTAL_N_CHUNKS)),
-    }

@@ -2,8 +2,8 @@
 # a Latin-hypercube design with one structure file per cell, DFT in chunks (one job per chunk,
 # resumable, any order), the generic split/train/sample/localize rules, then DFT re-simulation
 # of a diverse subset of every method's solutions (farthest-point selection), evaluated by the
-# generic evaluate script on that subset. The DFT preset and design box are
-# task_options.crystal; sizes are crystal.* and overrides.crystal.*.
+# generic evaluate rule on that subset (crystal declares re-simulation `subset`). The DFT
+# preset and design box are task_options.crystal; sizes are crystal.* and overrides.crystal.*.
 import math
 from glob import glob
 
@@ -24,13 +24,26 @@ if CRYSTAL_EXTERNAL and CRYSTAL in TASK_NAMES and not CRYSTAL_EXTERNAL_CHUNKS:
         f"error: crystal.dataset_dir {CRYSTAL_EXTERNAL} holds no chunks/chunk_*.csv: "
         "make it with python -m ipage.crystal generate --out DIR"
     )
-CRYSTAL_OUTPUTS = (
-    ["results/figures/crystal_solutions.png"] if CRYSTAL in TASK_NAMES else []
+if CRYSTAL in TASK_NAMES:
+    add_final_outputs(["results/figures/crystal_solutions.png"])
+
+
+# The design depends on the box options only, so a change of the DFT preset reruns the DFT
+# chunks (params changed) but keeps the designed cells.
+CRYSTAL_BOX_OPTIONS = {
+    k: v
+    for k, v in config["task_options"].get(CRYSTAL, {}).items()
+    if k in ("a0", "strain", "angle")
+}
+# crystal_dataset's inputs: the workflow's chunks, or crystal.dataset_dir's.
+CRYSTAL_DATASET_INPUT = (
+    {"design": f"{CRYSTAL_EXTERNAL}/design.csv", "chunks": CRYSTAL_EXTERNAL_CHUNKS}
+    if CRYSTAL_EXTERNAL
+    else {
+        "design": f"{CRYSTAL_DATA}/design.csv",
+        "chunks": expand(f"{CRYSTAL_DATA}/chunks/{{i}}.csv", i=range(CRYSTAL_N_CHUNKS)),
+    }
 )
-
-
-ruleorder: crystal_resimulate > resimulate
-ruleorder: crystal_evaluate > evaluate
 
 
 rule crystal_structures:
@@ -46,7 +59,7 @@ rule crystal_structures:
     params:
         n_samples=CRYSTAL_N_SAMPLES,
         chunk_size=CRYSTAL_CHUNK_SIZE,
-        box=lambda w: crystal_box_options(),
+        box=CRYSTAL_BOX_OPTIONS,
         seed=config["seed"],
     script:
         "../scripts/crystal_structures.py"
@@ -85,7 +98,7 @@ rule crystal_dataset:
     with their message) and samples.npz x (n, 6) lattice parameters, y (n, 1) gap in eV of
     the converged rows."""
     input:
-        unpack(crystal_dataset_input),
+        **CRYSTAL_DATASET_INPUT,
     output:
         samples=f"{CRYSTAL_DATA}/samples.npz",
         table=f"{CRYSTAL_DATA}/dataset.csv",
@@ -105,7 +118,7 @@ rule crystal_dataset:
 rule crystal_resimulate:
     """DFT re-simulation (same preset as the dataset) of crystal.resim_solutions solutions
     per repeat, the most diverse by farthest-point selection; writes that subset in the
-    solutions/resim format (dft_*.npz, what crystal_evaluate scores), the rows with their
+    solutions/resim format (dft_*.npz, what evaluate scores), the rows with their
     structure files, and resim.npz over all solutions (NaN where not re-simulated)."""
     input:
         solutions="results/{task}/{method}/{scenario}/solutions.npz",
@@ -136,37 +149,6 @@ rule crystal_resimulate:
         ),
     script:
         "../scripts/crystal_resimulate.py"
-
-
-rule crystal_evaluate:
-    """The evaluate script on the DFT re-simulated subset: n_solutions = solutions
-    re-simulated by DFT per repeat, re-simulation MSE in eV^2."""
-    input:
-        solutions=expand(
-            "results/{{task}}/{{method}}/{scenario}/dft_solutions.npz",
-            scenario=SCENARIOS,
-        ),
-        resim=expand(
-            "results/{{task}}/{{method}}/{scenario}/dft_resim.npz", scenario=SCENARIOS
-        ),
-        provenance=model_provenance,
-    output:
-        "results/{task}/{method}/metrics.csv",
-        provenance="results/{task}/{method}/metrics_provenance.json",
-    log:
-        "logs/{task}/{method}/evaluate.log",
-    wildcard_constraints:
-        task=CRYSTAL,
-        method="|".join(METHODS),
-    conda:
-        "../envs/ipage.yaml"
-    params:
-        scenarios=list(SCENARIOS),
-        target=single_target,
-        evaluation=settings("evaluation"),
-        options=task_options,
-    script:
-        "../scripts/evaluate.py"
 
 
 rule figure_crystal_solutions:

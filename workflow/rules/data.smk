@@ -1,5 +1,6 @@
 rule simulate:
-    """Draw dataset.n_samples designs from the task prior and run the true simulator."""
+    """Draw dataset.n_samples designs from the task prior and run the true simulator (tasks
+    whose dataset source is `simulate`; the others have their own rules)."""
     output:
         "results/{task}/data/samples.npz",
         provenance="results/{task}/data/samples_provenance.json",
@@ -8,7 +9,7 @@ rule simulate:
     benchmark:
         "results/{task}/benchmarks/simulate.tsv"
     wildcard_constraints:
-        task="|".join(CHEAP_TASKS),
+        task=one_of(tasks_where(lambda c: c.dataset == "simulate")),
     conda:
         "../envs/ipage.yaml"
     params:

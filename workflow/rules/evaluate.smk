@@ -1,3 +1,9 @@
+# Re-simulation, metrics per (task, method) and the summary table over all of them. A task
+# that re-simulates a subset of its solutions (capability `subset`: crystal) has its own
+# re-simulation rule; evaluate scores that subset (common.smk: scored_solutions).
+add_final_outputs(["results/tables/summary.csv", "results/tables/summary.md"])
+
+
 rule resimulate:
     """Run the true simulator on every solution of every repeat."""
     input:
@@ -9,6 +15,8 @@ rule resimulate:
         "logs/{task}/{method}/{scenario}/resimulate.log",
     benchmark:
         "results/{task}/benchmarks/{method}_{scenario}_resimulate.tsv"
+    wildcard_constraints:
+        task=one_of(tasks_where(lambda c: c.resimulation != "subset")),
     conda:
         "../envs/ipage.yaml"
     params:
@@ -18,14 +26,10 @@ rule resimulate:
 
 
 rule evaluate:
-    """Re-simulation MSE (mean and std over repeats), modes covered, time to solutions."""
+    """Re-simulation MSE (mean and std over repeats), modes covered, time to solutions; for
+    a task re-simulating a subset, n_solutions = the solutions re-simulated per repeat."""
     input:
-        solutions=expand(
-            "results/{{task}}/{{method}}/{scenario}/solutions.npz", scenario=SCENARIOS
-        ),
-        resim=expand(
-            "results/{{task}}/{{method}}/{scenario}/resim.npz", scenario=SCENARIOS
-        ),
+        unpack(scored_solutions),
         provenance=model_provenance,
     output:
         "results/{task}/{method}/metrics.csv",
@@ -47,7 +51,7 @@ rule summarize:
     """One table over tasks x methods x scenarios (the workflow's output contract)."""
     input:
         expand("results/{task}/{method}/metrics.csv", task=TASK_NAMES, method=METHODS),
-        BINARY_METRICS,  # architecture: <method>_binary rows (architecture.smk)
+        lambda wildcards: extra_metrics(),
     output:
         csv="results/tables/summary.csv",
         md="results/tables/summary.md",

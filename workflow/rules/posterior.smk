@@ -1,20 +1,21 @@
 # Posterior diagnostics (README "Posterior diagnostics"): the raw samples of every learned
 # posterior the config trains (the INN behind the iPage methods and `inn`, MDN, cINN, cVAE),
 # no localization, against prior draws and a rejection-sampling reference posterior. Only on
-# tasks with a cheap simulator (not `expensive`): the reference needs 10^6 simulations.
+# tasks with a cheap simulator (dataset source `simulate`): the reference needs 10^6
+# simulations.
 
-POSTERIOR_TASKS = [t for t in TASK_NAMES if t in CHEAP_TASKS]
+_CHEAP = tasks_where(lambda c: c.dataset == "simulate")
+POSTERIOR_TASKS = [t for t in TASK_NAMES if t in _CHEAP]
 _TRAINED = {trained_model(method) for method in METHODS}
 POSTERIOR_MODELS = [m for m in ("inn", "mdn", "cinn", "cvae") if m in _TRAINED]
-POSTERIOR_OUTPUTS = (
-    [
-        "results/tables/posterior.csv",
-        "results/tables/posterior.md",
-        "results/figures/posterior.png",
-    ]
-    if POSTERIOR_TASKS and POSTERIOR_MODELS
-    else []
-)
+if POSTERIOR_TASKS and POSTERIOR_MODELS:
+    add_final_outputs(
+        [
+            "results/tables/posterior.csv",
+            "results/tables/posterior.md",
+            "results/figures/posterior.png",
+        ]
+    )
 
 
 rule posterior_diagnostics:

@@ -1,3 +1,31 @@
+# Paper-style tables (Tables 2, 3), figures (Figs 4/5, 7, error histograms, INN training) and
+# the sinewave mode coverage over N_s; report() marks what `snakemake --report` shows.
+
+REPORT_PAIRS = [(method, scenario) for method in METHODS for scenario in SCENARIOS]
+
+
+add_final_outputs(
+    [
+        "results/tables/table2.md",
+        "results/tables/table3.md",
+        "results/tables/table2.html",
+        "results/tables/table3.html",
+        "results/figures/time_to_solution.png",
+        *expand("results/figures/{task}/resim_errors.png", task=TASK_NAMES),
+    ]
+)
+if any(method in INN_METHODS for method in METHODS):
+    add_final_outputs(expand("results/figures/{task}/inn_training.png", task=TASK_NAMES))
+if "sinewave" in TASK_NAMES:
+    add_final_outputs(
+        [
+            "results/figures/sinewave/solutions.png",
+            "results/tables/modes_vs_ns.csv",
+            "results/figures/sinewave/modes_vs_ns.png",
+        ]
+    )
+
+
 rule tables:
     """Tables 2 (many_targets) and 3 (single_target): methods x tasks, mean +- std of the
     re-simulation MSE, best per task in bold; markdown for the repository, HTML for the report.

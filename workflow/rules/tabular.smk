@@ -12,7 +12,7 @@ rule tabular_dataset:
     benchmark:
         "results/{task}/benchmarks/tabular_dataset.tsv"
     wildcard_constraints:
-        task="|".join(TABULAR_TASKS) or "(?!)",
+        task=one_of(tasks_where(lambda c: c.dataset == "table")),
     conda:
         "../envs/ipage.yaml"
     params:

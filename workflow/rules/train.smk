@@ -19,8 +19,40 @@ rule train_inn:
         gpu=config["gpu"],
     params:
         inn=settings("inn"),
-        dims=lambda w: ipage_config.inn_dims(config, w.task),
+        dims=inn_dims,
         device=config["device"],
         seed=config["seed"],
     script:
         "../scripts/train_inn.py"
+
+
+rule train_baseline:
+    """A baseline's model on its own objective (ipage.baselines), best-validation checkpoint,
+    hidden width matched to the task's INN parameter count unless its config section sets
+    it: mdn (Gaussian mixture NLL), cinn (maximum likelihood), cvae (ELBO with a KL weight),
+    mlp (the forward MLP y = f(x) the neural adjoint searches; section na_surrogate)."""
+    input:
+        "results/{task}/data/split.npz",
+    output:
+        model="results/{task}/models/{model}.pt",
+        history="results/{task}/models/{model}_history.csv",
+        provenance="results/{task}/models/{model}_provenance.json",
+    log:
+        "logs/{task}/train_{model}.log",
+    benchmark:
+        "results/{task}/benchmarks/train_{model}.tsv"
+    wildcard_constraints:
+        model=one_of(BASELINE_MODELS),
+    conda:
+        "../envs/ipage.yaml"
+    threads: 1
+    resources:
+        gpu=config["gpu"],
+    params:
+        settings=lambda w: ipage_config.section(config, w.task, BASELINE_MODELS[w.model]),
+        inn=settings("inn"),
+        dims=inn_dims,
+        device=config["device"],
+        seed=config["seed"],
+    script:
+        "../scripts/train_baseline.py"

@@ -8,10 +8,10 @@ with the task's DFT preset (the dataset's), structure files kept in dft_structur
 (provenance: GPAW version, preset, wall and CPU time, status, error) in dft_rows.csv.
 
 Outputs: dft_solutions.npz / dft_resim.npz, the k solutions in the solutions / resim format
-(crystal_evaluate scores them: n_solutions = k, MSE in eV^2), and resim.npz over all n
-solutions with NaN where a solution was not re-simulated. A failed DFT run is a NaN gap (it
-makes that repeat's MSE NaN) and an error line in the log, never a failed job. An interrupted
-job resumes from dft_journal.csv.
+(evaluate scores them, as for every task that re-simulates a subset: n_solutions = k, MSE in
+eV^2), and resim.npz over all n solutions with NaN where a solution was not re-simulated. A
+failed DFT run is a NaN gap (it makes that repeat's MSE NaN) and an error line in the log,
+never a failed job. An interrupted job resumes from dft_journal.csv.
 """
 
 import os

@@ -41,13 +41,7 @@ def main(smk, log):
         steps, design = sol.steps, sol.design_seconds  # localized / INN methods only
         mse = np.mean(np.sum((y - targets[None]) ** 2, axis=2), axis=1)  # one per repeat
         modes = ""
-        if (
-            scenario == "single_target"
-            and task.x_dim == 2
-            and task.y_dim == 1
-            and simulated
-            and getattr(task, "simulator_ref", None) is None  # built-in tasks only
-        ):
+        if scenario == "single_target" and task.capabilities.modes == "superlevel":
             hits = [
                 modes_covered(task, xr, np.asarray(smk.params.target), ev["mode_tolerance"])[0]
                 for xr in x

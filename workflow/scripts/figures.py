@@ -19,7 +19,7 @@ def time_to_solution(smk, log):
 
 def resim_errors(smk, log):
     task = get_task(smk.wildcards.task, **smk.params.options)
-    if not getattr(task, "simulated", True):  # a tabular task without a simulator
+    if task.capabilities.resimulation == "none":  # a tabular task without a simulator
         figures._empty(
             smk.output[0],
             f"{task.name}: not re-simulated",

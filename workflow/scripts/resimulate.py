@@ -17,8 +17,7 @@ PROGRESS_CHUNKS = 10
 
 def main(smk, log):
     task = get_task(smk.wildcards.task, **smk.params.options)
-    if hasattr(task, "n_workers"):  # FEM: one worker process per thread of the rule
-        task.n_workers = max(task.n_workers, int(smk.threads))
+    task.use_workers(int(smk.threads))  # FEM: one worker process per thread of the rule
     x = Solutions.load(smk.input[0]).x
     repeats, n, x_dim = x.shape
     flat = x.reshape(-1, x_dim)
@@ -27,11 +26,12 @@ def main(smk, log):
     tree = cKDTree((split.x_train - task.lower) / width)
     nearest, _ = tree.query((flat - task.lower) / width)
     reference, _ = tree.query((split.x_test - task.lower) / width)
-    simulated = getattr(task, "simulated", True)
+    capabilities = task.capabilities
+    simulated = capabilities.resimulation != "none"
     if not simulated:
         log(f"{task.name} has no simulator: {repeats} x {n} solutions are NOT re-simulated")
         y = np.full((len(flat), task.y_dim), np.nan)
-    elif getattr(task, "simulator_ref", None) is not None:  # the user's simulator: progress
+    elif capabilities.dataset == "table":  # the user's simulator, of unknown cost: progress
         log(f"re-simulating {repeats} x {n} solutions with {task.simulator_ref!r}")
         start, parts = time.perf_counter(), []
         for i, chunk in enumerate(np.array_split(flat, min(PROGRESS_CHUNKS, len(flat)))):

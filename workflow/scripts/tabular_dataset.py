@@ -25,7 +25,7 @@ def main(smk, log):
     for col, lo, hi in zip(task.x_columns, task.raw_lower, task.raw_upper, strict=True):
         log(f"design box {col!r}: [{lo:.6g}, {hi:.6g}]")
     log(f"target y* = {task.raw_target.tolist()} (data units)")
-    if task.simulated:
+    if task.capabilities.resimulation != "none":
         n = min(SPOT_CHECK_ROWS, len(task.raw_x))
         log(f"spot-checking the simulator {task.simulator_ref!r} on {n} data rows")
         t0 = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Rules train_mdn / train_cinn / train_cvae / train_surrogate: a baseline on its own
+"""Rule train_baseline: a baseline's model ({model}: mdn, cinn, cvae, mlp) on its own
 objective, width matched to the task's INN parameter count unless the config fixes it."""
 
 import time
@@ -19,7 +19,7 @@ def main(smk, log):
     start = time.perf_counter()
     set_threads(smk.threads)
     device = select_device(smk.params.device)
-    name, s = smk.params.model, smk.params.settings
+    name, s = smk.wildcards.model, smk.params.settings
     log(f"training {name} on {device} ({smk.threads} thread(s))")
     split = Split.load(smk.input[0])
     inn_params = inn_parameter_count(split, smk.params.inn, smk.params.dims)
