@@ -216,13 +216,6 @@ def _with_defaults(config: dict, schema: dict) -> dict:
     return out
 
 
-def load(path: str | Path) -> dict:
-    path = Path(path)
-    require(path.is_file(), f"config file {str(path)!r} does not exist")
-    with open(path) as f:
-        return validate(yaml.safe_load(f) or {})
-
-
 def section(config: dict, task: str, name: str) -> dict[str, Any]:
     """config[name] with config['overrides'][task][name] laid over it (per-task settings)."""
     merged = copy.deepcopy(config[name])

@@ -31,6 +31,3 @@ class Task(ABC):
     @abstractmethod
     def forward(self, x: np.ndarray) -> np.ndarray:
         """The true simulator Omega(x), vectorised over rows."""
-
-    def clip_to_box(self, x: np.ndarray) -> np.ndarray:
-        return np.clip(x, self.lower, self.upper)
