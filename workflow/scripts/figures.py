@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from ipage.atomic import atomic_output
-from ipage.metrics import solution_modes
+from ipage.metrics import ModeCounter
 from ipage.report import figures, tables
 from ipage.tasks import get_task
 from ipage.workflow_io import run
@@ -75,11 +75,11 @@ def sinewave_solutions(smk, log):
 
 def modes_vs_ns(smk, log):
     task, x, ns, target, tol = _sinewave_inputs(smk)
+    counter = ModeCounter(task, target)
     counts = {
-        m: np.concatenate([tables.count_modes(task, v[n], target, [n], tol) for n in ns])
-        for m, v in x.items()
+        m: np.array([[counter.covered(xr, tol) for xr in v[n]] for n in ns]) for m, v in x.items()
     }
-    n_modes = int(solution_modes(task, target)[:, 2].max())  # as modes_covered counts
+    n_modes = counter.n_modes
     table = tables.modes_vs_ns(counts, ns, n_modes)
     with atomic_output(smk.output.csv) as tmp:
         table.to_csv(tmp, index=False)
