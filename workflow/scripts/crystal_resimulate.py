@@ -14,25 +14,20 @@ makes that repeat's MSE NaN) and an error line in the log, never a failed job. A
 job resumes from dft_journal.csv.
 """
 
-import os
+import time
+from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"  # one thread per DFT process (threadpoolctl also limits each run)
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
 
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from scipy.spatial import cKDTree  # noqa: E402
-
-from ipage.crystal.chunks import run_journaled  # noqa: E402
-from ipage.crystal.io import write_csv_atomic  # noqa: E402
-from ipage.crystal.structure import PARAM_NAMES  # noqa: E402
-from ipage.data import Split, save_npz_atomic  # noqa: E402
-from ipage.errors import require  # noqa: E402
-from ipage.tasks import get_task  # noqa: E402
-from ipage.workflow_io import run  # noqa: E402
+from ipage.crystal.chunks import run_journaled
+from ipage.crystal.io import write_csv_atomic
+from ipage.crystal.structure import PARAM_NAMES
+from ipage.data import Split, save_npz_atomic
+from ipage.errors import require
+from ipage.tasks import get_task
+from ipage.workflow_io import run
 
 
 def farthest_points(u: np.ndarray, k: int, start: int) -> np.ndarray:
@@ -150,4 +145,4 @@ def main(smk, log):
     )
 
 
-run(snakemake, main)  # noqa: F821
+run(snakemake, main, threads_per_process=1)  # noqa: F821  (threads: DFT processes)

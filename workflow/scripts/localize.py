@@ -5,7 +5,7 @@ import time
 import numpy as np
 import torch
 
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.inverse import latent_posterior, solve
 from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
@@ -16,7 +16,6 @@ from ipage.workflow_io import run, save_solutions
 
 def main(smk, log):
     t_start = time.perf_counter()
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
     w, loc = smk.wildcards, smk.params.localization
     method = INN_METHODS[w.inn_method]

@@ -5,7 +5,7 @@ import time
 import numpy as np
 
 from ipage.data import Split
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.errors import require
 from ipage.models.serialize import load_model
 from ipage.na import NASettings, neural_adjoint
@@ -16,7 +16,6 @@ from ipage.workflow_io import run, save_solutions
 
 def main(smk, log):
     t_start = time.perf_counter()
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
     w, ev, s = smk.wildcards, smk.params.evaluation, NASettings(**smk.params.na)
     task = get_task(w.task, **smk.params.options)

@@ -3,7 +3,6 @@
 import numpy as np
 
 from ipage.data import save_npz_atomic
-from ipage.device import set_threads
 from ipage.inverse import latent_posterior, solve
 from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
@@ -14,7 +13,6 @@ from ipage.workflow_io import run
 
 
 def main(smk, log):
-    set_threads(smk.threads)
     w, ev = smk.wildcards, smk.params.evaluation
     method = INN_METHODS[w.inn_method]
     task = get_task(w.task, **smk.params.options)

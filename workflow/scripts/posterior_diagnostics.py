@@ -3,7 +3,7 @@
 import numpy as np
 
 from ipage.data import Split
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.models.serialize import load_model
 from ipage.posterior import PRIOR, diagnose, posterior_sampler
 from ipage.tasks import get_task
@@ -11,7 +11,6 @@ from ipage.workflow_io import run
 
 
 def main(smk, log):
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
     w = smk.wildcards
     task = get_task(w.task, **smk.params.options)

@@ -5,7 +5,7 @@ import time
 import numpy as np
 
 from ipage.data import Split
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.models.serialize import load_model
 from ipage.posterior import sample_conditional, torch_generator
 from ipage.scenarios import scenario_seed, scenario_targets
@@ -14,7 +14,6 @@ from ipage.workflow_io import run, save_solutions
 
 def main(smk, log):
     t_start = time.perf_counter()
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
     w, ev = smk.wildcards, smk.params.evaluation
     model = load_model(smk.input.model, device)

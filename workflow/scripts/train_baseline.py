@@ -8,7 +8,7 @@ import pandas as pd
 from ipage.atomic import atomic_output
 from ipage.baselines import PARAMETER_TOLERANCE, inn_parameter_count, train_baseline
 from ipage.data import Split
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.models.serialize import save_model
 from ipage.workflow_io import run, write_provenance
 
@@ -17,7 +17,6 @@ NARROW = 32  # hidden widths below this starve the network
 
 def main(smk, log):
     start = time.perf_counter()
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
     name, s = smk.params.model, smk.params.settings
     log(f"training {name} on {device} ({smk.threads} thread(s))")

@@ -8,7 +8,7 @@ import torch
 
 from ipage.atomic import atomic_output
 from ipage.data import Split
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.models.normalize import count_parameters
 from ipage.models.serialize import save_model
 from ipage.train import INNSettings, train_inn
@@ -17,7 +17,6 @@ from ipage.workflow_io import run, write_provenance
 
 def main(smk, log):
     start = time.perf_counter()
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
     log(f"training on {device} ({smk.threads} thread(s))")
     split = Split.load(smk.input[0])
