@@ -15,12 +15,12 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pytest
+from workflow_helpers import snakemake
 
 from ipage import config as ipage_config
 from ipage.device import select_device
 from ipage.errors import IpageError
 from ipage.tasks import TASKS, get_task
-from tests.workflow_helpers import snakemake_dry_run
 
 REPO = Path(__file__).resolve().parent.parent
 N_ROWS = 100
@@ -54,29 +54,28 @@ def good_rows(n: int = N_ROWS) -> list[list]:
 
 
 @pytest.fixture()
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def data_dir(in_tmp_dir: Path) -> Path:
     """A working directory with good and bad data files and a simulator module."""
-    write_csv(tmp_path / "data.csv", good_rows())
-    write_csv(tmp_path / "short.csv", good_rows(30))
+    write_csv(in_tmp_dir / "data.csv", good_rows())
+    write_csv(in_tmp_dir / "short.csv", good_rows(30))
     rows = good_rows()
     rows[3][1] = "abc"
-    write_csv(tmp_path / "text.csv", rows)
+    write_csv(in_tmp_dir / "text.csv", rows)
     rows = good_rows()
     rows[5][2] = "nan"
-    write_csv(tmp_path / "nan.csv", rows)
+    write_csv(in_tmp_dir / "nan.csv", rows)
     rows = good_rows()
     rows[7][0] = "inf"
-    write_csv(tmp_path / "inf.csv", rows)
+    write_csv(in_tmp_dir / "inf.csv", rows)
     rows = good_rows()
     rows[2][2] = -1.0
-    write_csv(tmp_path / "negative.csv", rows)
-    (tmp_path / "binary.csv").write_bytes(bytes(range(128, 256)) * 20)
-    (tmp_path / "adir.csv").mkdir()
-    write_csv(tmp_path / "x_only.csv", [r[:2] for r in good_rows()], header="x1,x2")
-    write_csv(tmp_path / "y_short.csv", [[r[2]] for r in good_rows(50)], header="y")
-    (tmp_path / "toysim.py").write_text(SIMULATOR_MODULE)
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    write_csv(in_tmp_dir / "negative.csv", rows)
+    (in_tmp_dir / "binary.csv").write_bytes(bytes(range(128, 256)) * 20)
+    (in_tmp_dir / "adir.csv").mkdir()
+    write_csv(in_tmp_dir / "x_only.csv", [r[:2] for r in good_rows()], header="x1,x2")
+    write_csv(in_tmp_dir / "y_short.csv", [[r[2]] for r in good_rows(50)], header="y")
+    (in_tmp_dir / "toysim.py").write_text(SIMULATOR_MODULE)
+    return in_tmp_dir
 
 
 def base_config() -> dict:
@@ -504,9 +503,9 @@ def test_snakemake_bad_config_prints_one_error_line(data_dir: Path) -> None:
 
     (data_dir / "bad_task.yaml").write_text(yaml.safe_dump(with_({"tasks": ["nope"]})))
     (data_dir / "bad_column.yaml").write_text(yaml.safe_dump(toy(x_columns=["x1", "x9"])))
-    line = one_error_line(snakemake_dry_run(data_dir, "--configfile", "bad_task.yaml"))
+    line = one_error_line(snakemake(data_dir, "-n", configfile="bad_task.yaml", check=False))
     assert line.startswith("error: config 'tasks': unknown task 'nope'; allowed: ")
-    line = one_error_line(snakemake_dry_run(data_dir, "--configfile", "bad_column.yaml"))
+    line = one_error_line(snakemake(data_dir, "-n", configfile="bad_column.yaml", check=False))
     assert line == (
         "error: config 'tabular.toy.x_columns': column 'x9' is not in data.csv; "
         "columns: x1, x2, y, c"
@@ -515,7 +514,7 @@ def test_snakemake_bad_config_prints_one_error_line(data_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_snakemake_without_config_says_what_to_pass(tmp_path: Path) -> None:
-    line = one_error_line(snakemake_dry_run(tmp_path))
+    line = one_error_line(snakemake(tmp_path, "-n", configfile=None, check=False))
     assert line == (
         f"error: no configuration: config/config.yaml is not in {tmp_path}; pass --configfile "
         "<file>.yaml (examples: config/*.yaml in the repository)"
@@ -528,9 +527,7 @@ def test_crystal_dataset_dir_without_chunks_is_one_error_line(tmp_path: Path) ->
 
     config = {"tasks": ["crystal"], "methods": ["ipage"], "crystal": {"dataset_dir": "nowhere"}}
     (tmp_path / "crystal.yaml").write_text(yaml.safe_dump(config))
-    line = one_error_line(
-        snakemake_dry_run(tmp_path, "--configfile", str(tmp_path / "crystal.yaml"))
-    )
+    line = one_error_line(snakemake(tmp_path, "-n", configfile="crystal.yaml", check=False))
     assert line == (
         "error: crystal.dataset_dir nowhere holds no chunks/chunk_*.csv: make it with "
         "python -m ipage.crystal generate --out DIR"
@@ -551,8 +548,8 @@ def sinewave_config(tmp_path: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("value", ["targets={sinewave: [-0.5]}", "dataset={n_samples: 50}"])
 def test_snakemake_nested_numbers_from_the_command_line(sinewave_config: Path, value: str) -> None:
-    result = snakemake_dry_run(
-        sinewave_config.parent, "--configfile", str(sinewave_config), "--config", value
+    result = snakemake(
+        sinewave_config.parent, "-n", "--config", value, configfile=sinewave_config, check=False
     )
     out = result.stdout + result.stderr
     assert result.returncode == 0, out
@@ -582,7 +579,7 @@ OVERRIDE_ERRORS = [
 def test_snakemake_bad_override_is_one_error_line(
     sinewave_config: Path, value: str, line: str
 ) -> None:
-    result = snakemake_dry_run(
-        sinewave_config.parent, "--configfile", str(sinewave_config), "--config", value
+    result = snakemake(
+        sinewave_config.parent, "-n", "--config", value, configfile=sinewave_config, check=False
     )
     assert one_error_line(result) == line

@@ -236,11 +236,9 @@ def test_report_rules_and_snakemake_report_on_synthetic_results(tmp_path):
     """The report rules and `snakemake --report` on hand-made upstream results (sinewave,
     two methods): only the table/figure jobs run, the report embeds them with captions."""
     import os
-    import subprocess
-    import sys
-    from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    from workflow_helpers import snakemake
+
     rng = np.random.default_rng(0)
     (tmp_path / "config.yaml").write_text(
         "tasks: [sinewave]\nmethods: [ipage, ipage_srs]\ndevice: cpu\n"
@@ -315,18 +313,7 @@ def test_report_rules_and_snakemake_report_on_synthetic_results(tmp_path):
         "results/figures/sinewave/solutions.png",
         "results/tables/modes_vs_ns.csv",
     ]
-    snakemake = [sys.executable, "-m", "snakemake"]
-    opts = ["-s", str(root / "Snakefile"), "--directory", str(tmp_path)]
-    opts += ["--configfile", str(tmp_path / "config.yaml")]  # nargs="+": targets go first
-    env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    run = subprocess.run(
-        [*snakemake, *targets, *opts, "--cores", "2", "--rerun-triggers", "mtime"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
+    run = snakemake(tmp_path, *targets, "--rerun-triggers", "mtime", cores=2)
     for rule in (
         "train_inn",
         "localize",
@@ -339,14 +326,7 @@ def test_report_rules_and_snakemake_report_on_synthetic_results(tmp_path):
     assert "**" in (tmp_path / "results/tables/table2.md").read_text()
     modes = pd.read_csv(tmp_path / "results/tables/modes_vs_ns.csv")
     assert modes["n_s"].tolist() == [25, 30, 25, 30] and set(modes["repeats"]) == {2}
-    report = subprocess.run(
-        [*snakemake, *opts, "--report", "results/report.html"],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        env=env,
-    )
-    assert report.returncode == 0, report.stderr[-3000:]
+    report = snakemake(tmp_path, "--report", "results/report.html")
     assert "ERROR" not in report.stderr
     html = (tmp_path / "results/report.html").read_text()
     for name in ("table2.html", "table3.html", "time_to_solution.png", "solutions.png"):
