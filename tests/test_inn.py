@@ -6,7 +6,8 @@ import torch
 
 from ipage.losses import mmd
 from ipage.models.inn import INN, ForwardSurrogate
-from ipage.train import INNSettings, Schedule, inn_losses
+from ipage.settings import INNSettings
+from ipage.train import Schedule, inn_losses
 
 
 def _trained_like_inn(seed=0):

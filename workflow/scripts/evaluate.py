@@ -9,6 +9,7 @@ from scipy.spatial.distance import pdist
 
 from ipage.atomic import atomic_output
 from ipage.metrics import modes_covered
+from ipage.settings import EvaluationSettings
 from ipage.tasks import get_task
 from ipage.workflow_io import run, write_provenance
 
@@ -26,7 +27,7 @@ def diversity(task, x: np.ndarray) -> float:
 
 def main(smk, log):
     start = time.perf_counter()
-    w, ev = smk.wildcards, smk.params.evaluation
+    w, ev = smk.wildcards, EvaluationSettings(**smk.params.evaluation)
     task = get_task(w.task, **smk.params.options)
     with open(smk.input.provenance) as f:  # the trained model behind the method
         train_seconds = float(json.load(f)["train_seconds"])
@@ -51,7 +52,7 @@ def main(smk, log):
             and getattr(task, "simulator_ref", None) is None  # built-in tasks only
         ):
             hits = [
-                modes_covered(task, xr, np.asarray(smk.params.target), ev["mode_tolerance"])[0]
+                modes_covered(task, xr, np.asarray(smk.params.target), ev.mode_tolerance)[0]
                 for xr in x
             ]
             modes = float(np.mean(hits))

@@ -6,6 +6,7 @@ import pandas as pd
 from ipage.atomic import atomic_output
 from ipage.metrics import ModeCounter
 from ipage.report import figures, tables
+from ipage.settings import EvaluationSettings
 from ipage.tasks import get_task
 from ipage.workflow_io import run
 
@@ -47,7 +48,7 @@ def _single_target_solutions(smk):
     """{method: {N_s: x (repeats, N_s, 2)}} for the sinewave single target: from the N_s
     study where a method has one, else the first N_s of its single-target solutions."""
     out = {}
-    n_solutions = smk.params.evaluation["n_solutions"]
+    n_solutions = EvaluationSettings(**smk.params.evaluation).n_solutions
     for method, path in zip(smk.params.methods, smk.input, strict=True):
         with np.load(path) as f:
             if "x" in f:
@@ -63,7 +64,7 @@ def _sinewave_inputs(smk):
     ns = sorted(set.intersection(*(set(v) for v in x.values())))
     target = np.asarray(smk.params.target, dtype=float)
     task = get_task("sinewave", **smk.params.options)
-    return task, x, ns, target, smk.params.evaluation["mode_tolerance"]
+    return task, x, ns, target, EvaluationSettings(**smk.params.evaluation).mode_tolerance
 
 
 def sinewave_solutions(smk, log):
