@@ -1,11 +1,13 @@
-"""Scores of a set of inverse solutions: re-simulation error with the true simulator and,
-for the sine wave, how many disjoint solution modes they cover."""
+"""Scores of a set of inverse solutions: re-simulation error with the true simulator, their
+spread over the design box and, for the sine wave, how many disjoint solution modes they
+cover."""
 
 from __future__ import annotations
 
 import numpy as np
 from scipy import ndimage
 from scipy.spatial import cKDTree
+from scipy.spatial.distance import pdist
 
 from ipage.tasks.base import Task
 
@@ -13,6 +15,12 @@ from ipage.tasks.base import Task
 def resim_errors(task: Task, x: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Per-solution squared error ||Omega(x) - y*||^2 with the true forward model."""
     return np.sum((task.forward(x) - targets) ** 2, axis=1)
+
+
+def diversity(task: Task, x: np.ndarray) -> float:
+    """Mean pairwise distance between solutions x (n, x_dim), in box units (0 = all equal)."""
+    u = (x - task.lower) / (task.upper - task.lower)
+    return float(pdist(u).mean()) if len(u) > 1 else 0.0
 
 
 def solution_modes(task: Task, target: np.ndarray, resolution: int = 801) -> np.ndarray:

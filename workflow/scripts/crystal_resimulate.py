@@ -26,25 +26,9 @@ from ipage.crystal.io import write_csv_atomic
 from ipage.crystal.structure import PARAM_NAMES
 from ipage.data import Split, save_npz_atomic
 from ipage.errors import require
+from ipage.selection import farthest_points, lowest_loss_index
 from ipage.tasks import get_task
 from ipage.workflow_io import run
-
-
-def farthest_points(u: np.ndarray, k: int, start: int) -> np.ndarray:
-    """Greedy max-min selection of k row indices of u (n, d), beginning with `start`."""
-    chosen = [start]
-    dist = np.linalg.norm(u - u[start], axis=1)
-    while len(chosen) < k:
-        nxt = int(np.argmax(dist))
-        chosen.append(nxt)
-        dist = np.minimum(dist, np.linalg.norm(u - u[nxt], axis=1))
-    return np.array(chosen)
-
-
-def start_index(loss: np.ndarray | None) -> int:
-    if loss is None or not np.isfinite(loss).any():
-        return 0
-    return int(np.nanargmin(np.where(np.isfinite(loss), loss, np.nan)))
 
 
 def main(smk, log):
@@ -66,13 +50,13 @@ def main(smk, log):
         require(np.allclose(targets, targets[0]), "single_target solutions with different targets")
         chosen = np.stack(
             [
-                farthest_points(u[r], k, start_index(None if loss is None else loss[r]))
+                farthest_points(u[r], k, lowest_loss_index(None if loss is None else loss[r]))
                 for r in range(repeats)
             ]
         )
     else:  # one index set: a target's solutions of all repeats side by side
         features = u.transpose(1, 0, 2).reshape(n, repeats * x_dim)
-        first = start_index(None if loss is None else np.nanmean(loss, axis=0))
+        first = lowest_loss_index(None if loss is None else np.nanmean(loss, axis=0))
         chosen = np.tile(farthest_points(features, k, first), (repeats, 1))
     designs = pd.DataFrame(
         [

@@ -5,10 +5,9 @@ import time
 
 import numpy as np
 import pandas as pd
-from scipy.spatial.distance import pdist
 
 from ipage.atomic import atomic_output
-from ipage.metrics import modes_covered
+from ipage.metrics import diversity, modes_covered
 from ipage.settings import EvaluationSettings
 from ipage.tasks import get_task
 from ipage.workflow_io import run, write_provenance
@@ -17,12 +16,6 @@ NOT_RESIMULATED = (
     "not re-simulated (no simulator): surrogate prediction and distance to the nearest "
     "training point only"
 )
-
-
-def diversity(task, x: np.ndarray) -> float:
-    """Mean pairwise distance between one repeat's solutions, in box units (0 = all equal)."""
-    u = (x - task.lower) / (task.upper - task.lower)
-    return float(pdist(u).mean()) if len(u) > 1 else 0.0
 
 
 def main(smk, log):
