@@ -5,17 +5,15 @@ first `columns` solutions, i.e. the lowest surrogate losses). A third row shows 
 designs whose E_x/E_s is closest to the target, for comparison with what the prior looks like."""
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 
-from ipage.atomic import atomic_output
 from ipage.data import Split
+from ipage.report import design_figures
 from ipage.workflow_io import run
 
 
 def main(smk, log):
     with np.load(smk.input.grey) as f:
-        grey, targets = np.clip(f["x"][0], 0.0, 1.0), f["targets"]
+        grey = np.clip(f["x"][0], 0.0, 1.0)
     with np.load(smk.input.binary) as f:
         binary = f["x"][0]
         valid = f["valid"][0] if "valid" in f else np.ones(len(binary), bool)
@@ -25,47 +23,18 @@ def main(smk, log):
         y_all_binary, e_binary = f["y"][..., 0], f["y"][0, :, 0]
     target = float(smk.params.target[0])
     split = Split.load(smk.input.split)
-    near = np.argsort(np.abs(split.y_train[:, 0] - target), kind="stable")
-    k = min(int(smk.params.columns), len(grey))
-    size = int(round(np.sqrt(grey.shape[1])))
-    fig = Figure(figsize=(1.9 * k + 0.9, 7.1), layout="constrained")
-    FigureCanvasAgg(fig)
-    axes = fig.subplots(3, k, squeeze=False)
-    t = targets[:, 0]
-    for row, (label, cells, e, y_all) in enumerate(
-        [
-            ("grey", grey, e_grey, y_all_grey),
-            ("binary", binary, e_binary, y_all_binary),
-            ("training data", split.x_train[near], split.y_train[near, 0], None),
-        ]
-    ):
-        for j in range(k):
-            ax = axes[row, j]
-            ax.imshow(
-                cells[j].reshape(size, size),
-                cmap="gray_r",
-                vmin=0.0,
-                vmax=1.0,
-                origin="lower",
-                interpolation="nearest",
-            )
-            ax.set_xticks([])
-            ax.set_yticks([])
-            note = " (no network)" if row == 1 and not valid[j] else ""
-            ax.set_title(f"E = {e[j]:.3f}{note}", fontsize=9)
-        if y_all is None:
-            axes[row, 0].set_ylabel(f"{label}\nclosest to target", fontsize=9)
-        else:
-            mse = float(np.mean((y_all - t[None]) ** 2))
-            axes[row, 0].set_ylabel(f"{label}\nMSE {mse:.2e}", fontsize=9)
-    fig.suptitle(
-        f"architecture, {smk.params.method}, single target E_x/E_s = {target:g}: "
-        f"solutions 1-{k} of repeat 1, grey (top) and binarized (middle), MSE over all "
-        f"{y_all_grey.size} solutions; bottom: training designs with E closest to the target",
-        fontsize=10,
+    k = design_figures.architecture_solutions(
+        smk.output[0],
+        method=smk.params.method,
+        target=target,
+        grey=grey,
+        binary=binary,
+        valid=valid,
+        y_grey=y_all_grey,
+        y_binary=y_all_binary,
+        split=split,
+        columns=smk.params.columns,
     )
-    with atomic_output(smk.output[0]) as tmp:
-        fig.savefig(tmp, dpi=110, format="png")
     log(
         f"{k} layouts -> {smk.output[0]}: E grey {np.round(e_grey[:k], 3).tolist()}, "
         f"binary {np.round(e_binary[:k], 3).tolist()}, target {target:g}"
