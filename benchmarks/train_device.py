@@ -79,7 +79,7 @@ def main() -> None:
                 "seconds_per_epoch": round(seconds / settings.epochs, 4),
                 "best_val_l_y": min(h["val_loss"] for h in history),
                 "localize_candidates": n,
-                "localize_steps": loc["steps"],
+                "localize_steps": loc.steps,
                 "localize_seconds": round(loc_seconds, 3),
                 "localized_resim_mse": float(
                     np.mean(np.sum((task.forward(res.x) - targets) ** 2, 1))
