@@ -56,18 +56,19 @@ def emit(record):
 def train(name):
     torch.set_num_threads(1)
     from ipage.baselines import inn_parameter_count, train_baseline
+    from ipage.settings import BaselineSettings, INNSettings
 
     task, split = data()
-    inn_params = inn_parameter_count(split, defaults("inn"), (1, 8))
+    inn_params = inn_parameter_count(split, INNSettings.from_section(defaults("inn"), (1, 8)))
     logf = open(OUT / f"train_{name}.log", "w")
     tr = train_baseline(
         name,
         split,
-        defaults(MODELS[name]),
-        0,
-        torch.device("cpu"),
-        inn_params,
-        lambda m: print(m, file=logf, flush=True),
+        BaselineSettings.from_section(defaults(MODELS[name])),
+        seed=0,
+        device=torch.device("cpu"),
+        target_parameters=inn_params,
+        log=lambda m: print(m, file=logf, flush=True),
     )
     torch.save(tr.model, OUT / f"{name}.pt")
     emit(
@@ -132,8 +133,9 @@ def sample_generative(name, repeats=5):
 def na(device_name, runs):
     """runs: list of (scenario, restarts, keep_label, repeats)."""
     torch.set_num_threads(1)
-    from ipage.na import NASettings, neural_adjoint
+    from ipage.na import neural_adjoint
     from ipage.scenarios import scenario_seed
+    from ipage.settings import NASettings
 
     task, split = data()
     device = torch.device(device_name)
@@ -146,7 +148,8 @@ def na(device_name, runs):
         res = []
         for r in range(repeats):
             t0 = time.perf_counter()
-            out = neural_adjoint(sur, task, distinct, restarts, keep, s, scenario_seed(0, sc, r))
+            rng = scenario_seed(0, sc, r)
+            out = neural_adjoint(sur, task, distinct, s, restarts=restarts, keep=keep, rng=rng)
             if device.type == "cuda":
                 torch.cuda.synchronize()
             dt = time.perf_counter() - t0
@@ -180,12 +183,13 @@ def na(device_name, runs):
 def gpu_smoke():
     """Every baseline trains one epoch and samples on CUDA; NA searches on CUDA."""
     from ipage.baselines import train_baseline
+    from ipage.settings import BaselineSettings
 
     task, split = data()
     dev = torch.device("cuda")
     for name, section in MODELS.items():
-        s = {**defaults(section), "epochs": 1}
-        tr = train_baseline(name, split, s, 0, dev, 218208, lambda m: None)
+        s = BaselineSettings.from_section({**defaults(section), "epochs": 1})
+        tr = train_baseline(name, split, s, seed=0, device=dev, target_parameters=218208)
         if name != "mlp":
             gen = torch.Generator(device=dev).manual_seed(0)
             with torch.no_grad():

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 
 from ipage import config as ipage_config  # noqa: E402
 from ipage.data import split_rows  # noqa: E402
-from ipage.train import INNSettings, train_inn  # noqa: E402
+from ipage.train import train_inn  # noqa: E402
 
 
 def main() -> None:
@@ -41,14 +41,12 @@ def main() -> None:
     config = ipage_config.validate(config)
     task = ipage_config.make_task(config, args.task)
     data = ipage_config.section(config, args.task, "dataset")
-    settings = INNSettings.from_config(
-        ipage_config.section(config, args.task, "inn"), ipage_config.inn_dims(config, args.task)
-    )
+    settings = ipage_config.resolve(config, args.task).inn
     rng = np.random.default_rng(config["seed"])
     x = task.sample_prior(data["n_samples"], rng)
     split = split_rows(x, task.forward(x), (data["val_fraction"], data["test_fraction"]), rng)
     final, surrogate, _, seconds = train_inn(
-        split, settings, config["seed"], torch.device("cpu"), log=lambda _: None
+        split, settings, seed=config["seed"], device=torch.device("cpu"), log=lambda _: None
     )
     gen = torch.Generator().manual_seed(1)
     targets = {

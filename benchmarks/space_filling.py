@@ -41,8 +41,8 @@ def main() -> None:
     torch.set_num_threads(1)
     config = ipage_config.validate(yaml.safe_load(open(ROOT / "config/config.yaml")))
     task = ipage_config.make_task(config, "sinewave")
-    loc = ipage_config.section(config, "sinewave", "localization")
-    oversample = ipage_config.section(config, "sinewave", "evaluation")["oversample"]
+    typed = ipage_config.resolve(config, "sinewave")
+    loc, oversample = typed.localization, typed.evaluation.oversample
     models = ROOT / "results/sinewave/models"
     inn = load_model(models / "inn.pt")
     surrogate = ForwardSurrogate(load_model(models / "inn_surrogate.pt"))
@@ -62,9 +62,9 @@ def main() -> None:
                     method,
                     np.tile(target, (n_s, 1)),
                     z,
-                    oversample,
-                    True,
-                    loc,
+                    per_target=oversample,
+                    single_target=True,
+                    localization=loc,
                 )
                 modes.append(modes_covered(task, found.x, target)[0])
                 mse.append(float(np.mean(resim_errors(task, found.x, target[None, :]))))

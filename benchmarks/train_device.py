@@ -9,6 +9,7 @@ validation L_y, and the time to localize oversample x n_solutions candidates, pe
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import time
 from pathlib import Path
@@ -21,7 +22,7 @@ from ipage import config as ipage_config
 from ipage.data import split_rows
 from ipage.localize import localize
 from ipage.models.inn import ForwardSurrogate
-from ipage.train import INNSettings, train_inn
+from ipage.train import train_inn
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,13 +38,12 @@ def main() -> None:
 
     config = ipage_config.validate(yaml.safe_load(open(args.config)))
     task = ipage_config.make_task(config, args.task)
-    data, inn, loc, ev = (
-        ipage_config.section(config, args.task, s)
-        for s in ("dataset", "inn", "localization", "evaluation")
-    )
+    data = ipage_config.section(config, args.task, "dataset")
+    typed = ipage_config.resolve(config, args.task)
+    settings, ev = typed.inn, typed.evaluation
     if args.epochs:
-        inn = {**inn, "epochs": args.epochs}
-    settings = INNSettings.from_config(inn, ipage_config.inn_dims(config, args.task))
+        settings = dataclasses.replace(settings, epochs=args.epochs)
+    loc = dataclasses.replace(typed.localization, tol=0.0)  # every candidate runs every step
     rng = np.random.default_rng(config["seed"])
     x = task.sample_prior(data["n_samples"], rng)
     split = split_rows(x, task.forward(x), (data["val_fraction"], data["test_fraction"]), rng)
@@ -55,8 +55,10 @@ def main() -> None:
             continue
         device = torch.device(name)
         torch.set_num_threads(1)
-        final, surrogate, history, seconds = train_inn(split, settings, config["seed"], device)
-        n = ev["n_solutions"] * ev["oversample"]
+        final, surrogate, history, seconds = train_inn(
+            split, settings, seed=config["seed"], device=device
+        )
+        n = ev.n_solutions * ev.oversample
         targets = np.tile(task.default_target, (n, 1))
         start = time.perf_counter()
         with torch.no_grad():  # posterior samples from random latents (srs), then localize
@@ -65,16 +67,7 @@ def main() -> None:
                 device
             )
             x0 = final.sample_x(y_t, z).cpu().numpy().astype(np.float64)
-        res = localize(
-            ForwardSurrogate(surrogate),
-            x0,
-            targets,
-            task.lower,
-            task.upper,
-            loc["steps"],
-            loc["lr"],
-            0.0,
-        )
+        res = localize(ForwardSurrogate(surrogate), x0, targets, task.lower, task.upper, loc)
         loc_seconds = time.perf_counter() - start
         results.append(
             {
@@ -86,7 +79,7 @@ def main() -> None:
                 "seconds_per_epoch": round(seconds / settings.epochs, 4),
                 "best_val_l_y": min(h["val_loss"] for h in history),
                 "localize_candidates": n,
-                "localize_steps": loc["steps"],
+                "localize_steps": loc.steps,
                 "localize_seconds": round(loc_seconds, 3),
                 "localized_resim_mse": float(
                     np.mean(np.sum((task.forward(res.x) - targets) ** 2, 1))

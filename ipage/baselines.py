@@ -20,46 +20,46 @@ from ipage.data import Split
 from ipage.methods import BASELINE_MODELS
 from ipage.models.cinn import CINN
 from ipage.models.cvae import CVAE
-from ipage.models.inn import INN
 from ipage.models.mdn import MDN
 from ipage.models.mlp import ForwardMLP
 from ipage.models.normalize import count_parameters
-from ipage.train import fit
+from ipage.settings import BaselineSettings, INNSettings
+from ipage.train import build_inn, fit
 
 Log = Callable[[str], None]
 
-TRAIN_KEYS = ("epochs", "batch_size", "lr", "lr_final_ratio", "weight_decay")
 PARAMETER_TOLERANCE = 0.2  # +-20 % of the INN's parameter count
 
 
 def build(
-    name: str, x_train: np.ndarray, y_train: np.ndarray, hidden: int, s: dict, seed: int = 0
+    name: str,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    hidden: int,
+    s: BaselineSettings,
+    seed: int = 0,
 ) -> nn.Module:
-    """The named baseline with hidden width `hidden` and the rest of its config section `s`."""
-    layers = s["layers"]
+    """The named baseline with hidden width `hidden` and the rest of its settings `s`."""
     if name == "mdn":
-        return MDN(x_train, y_train, s["components"], hidden, layers)
+        return MDN(x_train, y_train, s.components, hidden, s.layers)
     if name == "cinn":
-        return CINN(x_train, y_train, s["blocks"], hidden, layers, s["clamp"], seed)
+        return CINN(x_train, y_train, s.blocks, hidden, s.layers, s.clamp, seed)
     if name == "cvae":
-        z_dim = s["z_dim"] or x_train.shape[1]
-        return CVAE(x_train, y_train, z_dim, hidden, layers, s["kl_weight"])
+        z_dim = s.z_dim or x_train.shape[1]
+        return CVAE(x_train, y_train, z_dim, hidden, s.layers, s.kl_weight)
     if name == "mlp":
-        return ForwardMLP(x_train, y_train, hidden, layers)
+        return ForwardMLP(x_train, y_train, hidden, s.layers)
     raise ValueError(f"unknown baseline model {name!r}; allowed: {', '.join(BASELINE_MODELS)}")
 
 
-def inn_parameter_count(split: Split, inn: dict, dims: tuple[int, int]) -> int:
+def inn_parameter_count(split: Split, inn: INNSettings) -> int:
     """Parameters of the task's INN as configured (the count the baselines are matched to)."""
-    z_dim, dim_total = dims
-    model = INN(
-        split.x_train[:2], split.y_train[:2], z_dim, dim_total, inn["blocks"], inn["hidden"],
-        inn["layers"], inn["clamp"],
-    )  # fmt: skip
-    return count_parameters(model)
+    return count_parameters(build_inn(split, inn))
 
 
-def match_hidden(name: str, x_train: np.ndarray, y_train: np.ndarray, s: dict, target: int) -> int:
+def match_hidden(
+    name: str, x_train: np.ndarray, y_train: np.ndarray, s: BaselineSettings, target: int
+) -> int:
     """The hidden width whose parameter count is closest to `target` (counts grow with width)."""
 
     def count(h: int) -> int:
@@ -86,7 +86,8 @@ class TrainedBaseline:
 def train_baseline(
     name: str,
     split: Split,
-    s: dict,
+    s: BaselineSettings,
+    *,
     seed: int,
     device: torch.device,
     target_parameters: int | None = None,
@@ -94,9 +95,9 @@ def train_baseline(
 ) -> TrainedBaseline:
     """Train the named baseline on its own objective; keep the best-validation state.
 
-    s is the model's config section; s["hidden"] None means match `target_parameters`.
+    s.hidden None means the width whose parameter count is closest to `target_parameters`.
     """
-    hidden = s["hidden"]
+    hidden = s.hidden
     if hidden is None:
         if target_parameters is None:
             raise ValueError(f"{name}: hidden is null but no parameter count to match was given")
@@ -104,7 +105,7 @@ def train_baseline(
     torch.manual_seed(seed)
     model = build(name, split.x_train, split.y_train, hidden, s, seed).to(device)
     n_params = count_parameters(model)
-    log(f"{name}: hidden {hidden}, layers {s['layers']}, {n_params} parameters")
+    log(f"{name}: hidden {hidden}, layers {s.layers}, {n_params} parameters")
     x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)
     y_val = torch.as_tensor(split.y_val, dtype=torch.float32, device=device)
 
@@ -119,14 +120,10 @@ def train_baseline(
         val_loss,
         split.x_train,
         split.y_train,
-        s["epochs"],
-        s["batch_size"],
-        s["lr"],
-        seed,
-        device,
-        s["lr_final_ratio"],
-        s["weight_decay"],
-        log,
+        s.training,
+        seed=seed,
+        device=device,
+        log=log,
     )
     best = copy.deepcopy(model)
     best.load_state_dict(result.best_state)

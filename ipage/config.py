@@ -15,7 +15,15 @@ import numpy as np
 import yaml
 
 from ipage.errors import IpageError, require
-from ipage.methods import BASELINE_METHODS, INN_METHODS
+from ipage.methods import BASELINE_METHODS, BASELINE_MODELS, INN_METHODS
+from ipage.settings import (
+    BaselineSettings,
+    EvaluationSettings,
+    INNSettings,
+    LocalizationSettings,
+    NASettings,
+    TaskSettings,
+)
 from ipage.tasks import TASKS, get_task
 
 # Package data (pyproject.toml), so a non-editable install finds it too.
@@ -216,13 +224,6 @@ def _with_defaults(config: dict, schema: dict) -> dict:
     return out
 
 
-def load(path: str | Path) -> dict:
-    path = Path(path)
-    require(path.is_file(), f"config file {str(path)!r} does not exist")
-    with open(path) as f:
-        return validate(yaml.safe_load(f) or {})
-
-
 def section(config: dict, task: str, name: str) -> dict[str, Any]:
     """config[name] with config['overrides'][task][name] laid over it (per-task settings)."""
     merged = copy.deepcopy(config[name])
@@ -247,6 +248,21 @@ def scenario_target(config: dict, task: str, scenario: str) -> list[float] | Non
     """y* as a parameter of single_target jobs only: many_targets jobs use held-out test y's,
     so a new targets.<task> must not rerun them."""
     return target(config, task).tolist() if scenario == "single_target" else None
+
+
+def resolve(config: dict, task: str) -> TaskSettings:
+    """The typed settings of `task` from a validated config: each section with
+    overrides.<task> laid over it."""
+    return TaskSettings(
+        inn=INNSettings.from_section(section(config, task, "inn"), inn_dims(config, task)),
+        localization=LocalizationSettings(**section(config, task, "localization")),
+        evaluation=EvaluationSettings(**section(config, task, "evaluation")),
+        na=NASettings(**section(config, task, "na")),
+        baselines={
+            model: BaselineSettings.from_section(section(config, task, name))
+            for model, name in BASELINE_MODELS.items()
+        },
+    )
 
 
 def inn_dims(config: dict, task: str) -> tuple[int, int]:

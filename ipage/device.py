@@ -1,4 +1,4 @@
-"""Pick the torch device and thread count deliberately (tiny nets on busy CPUs hate threads)."""
+"""Pick the torch device deliberately: 'auto' falls back to the CPU, 'cuda' must exist."""
 
 from __future__ import annotations
 
@@ -18,7 +18,3 @@ def select_device(requested: str = "auto") -> torch.device:
     if requested not in ("cpu", "cuda"):
         raise IpageError(f"config 'device': {requested!r} is not one of auto, cpu, cuda")
     return torch.device(requested)
-
-
-def set_threads(n: int) -> None:
-    torch.set_num_threads(max(1, int(n)))

@@ -15,6 +15,7 @@ from ipage.localize import best_per_group, localize
 from ipage.methods import INNMethod
 from ipage.models.cinn import CINN
 from ipage.models.inn import INN
+from ipage.settings import LocalizationSettings
 from ipage.tasks.base import Task
 
 Posterior = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (y, z) -> x, raw units
@@ -41,9 +42,10 @@ def solve(
     method: INNMethod,
     targets: np.ndarray,
     z: np.ndarray,
+    *,
     per_target: int,
     single_target: bool,
-    localization: dict,
+    localization: LocalizationSettings,
     log: Callable[[str], None] | None = None,
 ) -> Solutions:
     """Solutions for n = len(targets) targets.
@@ -60,15 +62,7 @@ def solve(
     x0 = x0.cpu().numpy().astype(np.float64)
     if method.localize:
         result = localize(
-            surrogate,
-            x0,
-            candidate_targets,
-            task.lower,
-            task.upper,
-            localization["steps"],
-            localization["lr"],
-            localization["tol"],
-            log=log,
+            surrogate, x0, candidate_targets, task.lower, task.upper, localization, log=log
         )
         x, loss, steps = result.x, result.surrogate_loss, result.steps
     else:

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from ipage.settings import LocalizationSettings
+
 Penalty = Callable[[torch.Tensor], torch.Tensor]  # (n, x_dim) -> (n,) extra loss per row
 
 
@@ -30,20 +32,18 @@ def localize(
     targets: np.ndarray,
     lower: np.ndarray,
     upper: np.ndarray,
-    steps: int,
-    lr: float,
-    tol: float = 0.0,
-    project: bool = True,
+    s: LocalizationSettings,
+    *,
     penalty: Penalty | None = None,
-    plateau_decay: bool = False,
     log: Callable[[str], None] | None = None,
 ) -> LocalizationResult:
     """Adam on x for ||surrogate(x) - target||^2 (+ penalty), surrogate parameters frozen.
 
-    lr is in units of the box width (x is optimised in box-normalised coordinates). A row
-    whose surrogate loss falls below `tol` is frozen (its position and step count kept) and no
-    longer evaluated, so a good start costs few surrogate calls: the paper's "few steps".
+    A row whose surrogate loss falls below `s.tol` is frozen (its position and step count
+    kept) and no longer evaluated, so a good start costs few surrogate calls: the paper's
+    "few steps".
     """
+    steps, tol, project = s.steps, s.tol, s.project
     device = next(surrogate.parameters(), torch.empty(0)).device  # the surrogate's device
     lo = torch.as_tensor(lower, dtype=torch.float32, device=device)
     width = torch.as_tensor(upper - lower, dtype=torch.float32, device=device)
@@ -53,7 +53,7 @@ def localize(
         u = u.clamp(0.0, 1.0)
     u.requires_grad_()
     surrogate.requires_grad_(False)
-    opt = torch.optim.Adam([u], lr=lr)
+    opt = torch.optim.Adam([u], lr=s.lr)
     sched = torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=10)
     n = len(u)
     active = torch.arange(n, device=device)  # rows still being optimised
@@ -84,7 +84,7 @@ def localize(
                 u[keep] = frozen[keep]
             if project:
                 u.clamp_(0.0, 1.0)
-        if plateau_decay:
+        if s.plateau_decay:
             sched.step(float(total.detach().mean()))
         if log is not None and ((step + 1) % max(1, steps // 10) == 0 or step + 1 == steps):
             log(

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from ipage.localize import Penalty, best_per_group, localize
+from ipage.settings import LocalizationSettings, NASettings
 from ipage.tasks.base import Task
 
 PUBLISHED_BOX_WIDTH = 2.0  # NA's lr refers to x scaled to [-1, 1]
@@ -36,16 +37,6 @@ def boundary_penalty(lower: np.ndarray, upper: np.ndarray, weight: float = 0.1) 
 
 
 @dataclass(frozen=True)
-class NASettings:
-    restarts: int  # random starts for the single-target scenario (keep the best n_solutions)
-    restarts_per_target: int  # many-targets scenario: starts per target, keep the best one
-    steps: int
-    lr: float  # published units: Adam step for x scaled to [-1, 1]
-    boundary_weight: float
-    plateau_decay: bool
-
-
-@dataclass(frozen=True)
 class NAResult:
     x: np.ndarray  # (n_targets * keep, x_dim), target-major
     surrogate_loss: np.ndarray  # (n_targets * keep,) ||f(x) - y*||^2
@@ -56,9 +47,10 @@ def neural_adjoint(
     surrogate: nn.Module,
     task: Task,
     targets: np.ndarray,
+    s: NASettings,
+    *,
     restarts: int,
     keep: int,
-    s: NASettings,
     rng: np.random.Generator,
     log: Callable[[str], None] | None = None,
 ) -> NAResult:
@@ -73,19 +65,14 @@ def neural_adjoint(
     x0 = task.sample_prior(len(targets) * restarts, rng)
     candidate_targets = np.repeat(targets, restarts, axis=0)  # target-major
     penalty = boundary_penalty(task.lower, task.upper, s.boundary_weight)
-    result = localize(
-        surrogate,
-        x0,
-        candidate_targets,
-        task.lower,
-        task.upper,
-        s.steps,
-        s.lr / PUBLISHED_BOX_WIDTH,
-        tol=0.0,
+    search = LocalizationSettings(
+        steps=s.steps,
+        lr=s.lr / PUBLISHED_BOX_WIDTH,
         project=False,
-        penalty=penalty,
         plateau_decay=s.plateau_decay,
-        log=log,
+    )
+    result = localize(
+        surrogate, x0, candidate_targets, task.lower, task.upper, search, penalty=penalty, log=log
     )
     with torch.no_grad():
         bdy = penalty(torch.as_tensor(result.x, dtype=torch.float32)).numpy().astype(np.float64)

@@ -15,6 +15,7 @@ from torch import nn
 from ipage.data import Split
 from ipage.losses import loss_y, mmd
 from ipage.models.inn import INN
+from ipage.settings import FitSettings, INNSettings
 
 Log = Callable[[str], None]
 BatchLoss = Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor]
@@ -33,26 +34,24 @@ def fit(
     val_loss: Callable[[], float],
     x: np.ndarray,
     y: np.ndarray,
-    epochs: int,
-    batch_size: int,
-    lr: float,
+    s: FitSettings,
+    *,
     seed: int,
     device: torch.device,
-    lr_final_ratio: float = 0.1,
-    weight_decay: float = 0.0,
     log: Log = print,
     epoch_stats: Callable[[int], dict] | None = None,
 ) -> FitResult:
-    """Adam with exponential lr decay to lr*lr_final_ratio; keeps the best-validation state.
+    """Mini-batch training by `s`; keeps the best-validation state.
 
     batch_loss(xb, yb, epoch) returns the loss to minimise; val_loss() is evaluated once per
     epoch in eval mode. epoch_stats(epoch) adds columns (e.g. loss weights) to the history.
     """
+    epochs, batch_size = s.epochs, s.batch_size
     gen = torch.Generator().manual_seed(seed)
     xt = torch.as_tensor(x, dtype=torch.float32, device=device)
     yt = torch.as_tensor(y, dtype=torch.float32, device=device)
-    opt = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
-    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=lr_final_ratio ** (1 / epochs))
+    opt = torch.optim.Adam(model.parameters(), lr=s.lr, weight_decay=s.weight_decay)
+    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=s.lr_final_ratio ** (1 / epochs))
     best, best_state, history = np.inf, copy.deepcopy(model.state_dict()), []
     start = time.perf_counter()
     for epoch in range(epochs):
@@ -83,7 +82,7 @@ def fit(
     return FitResult(best_state, history, time.perf_counter() - start)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Schedule:
     """Dynamic bi-directional weights: lambda_y = N_l for the first half, then decays
     geometrically to lambda_y_final; lambda_x = lambda_z = lambda_min for the first half,
@@ -104,37 +103,6 @@ class Schedule:
         lam_x = self.lambda_min * (self.lambda_x_final / self.lambda_min) ** p
         lam_z = self.lambda_min * (self.n_l / self.lambda_min) ** p
         return lam_y, lam_x, lam_z
-
-
-@dataclass(frozen=True)
-class INNSettings:
-    z_dim: int
-    dim_total: int
-    blocks: int
-    hidden: int
-    layers: int
-    clamp: float
-    epochs: int
-    batch_size: int
-    lr: float
-    lr_final_ratio: float
-    weight_decay: float
-    n_l: float
-    lambda_min: float
-    lambda_y_final: float
-    lambda_x_final: float  # L_x's weight at the last epoch (the paper: N_l)
-    z_loss: str  # "likelihood" or "mmd", see inn_losses
-    y_noise: float  # std of the noise added to standardised y in every batch
-    pad_noise: float  # std of the noise filling the x padding (instead of zeros)
-    y_sigma: float  # std of the Gaussian around y (and around 0 for output pads) in L_z
-
-    @classmethod
-    def from_config(cls, inn: dict, dims: tuple[int, int]) -> INNSettings:
-        """Settings from a validated `inn` config section and the task's (z_dim, dim_total)."""
-        kw = {k: v for k, v in inn.items() if k not in ("z_dim", "dim_total", "pad")}
-        if kw["lambda_x_final"] is None:
-            kw["lambda_x_final"] = kw["n_l"]
-        return cls(z_dim=dims[0], dim_total=dims[1], **kw)
 
 
 def _mean_square(v: torch.Tensor) -> torch.Tensor:
@@ -180,23 +148,34 @@ def inn_losses(
     return {"l_y": l_y, "l_x": l_x, "l_z": l_z}
 
 
+def build_inn(split: Split, s: INNSettings, seed: int = 0) -> INN:
+    """The untrained INN `s` describes, normalised to the split's training rows."""
+    return INN(
+        split.x_train,
+        split.y_train,
+        z_dim=s.z_dim,
+        dim_total=s.dim_total,
+        blocks=s.blocks,
+        hidden=s.hidden,
+        layers=s.layers,
+        clamp=s.clamp,
+        seed=seed,
+    )
+
+
 def train_inn(
-    split: Split, s: INNSettings, seed: int, device: torch.device, log: Log = print
+    split: Split, s: INNSettings, *, seed: int, device: torch.device, log: Log = print
 ) -> tuple[INN, INN, list[dict], float]:
     """Train the INN; return (final INN for sampling, best-L_y INN as surrogate, history, s)."""
     torch.manual_seed(seed)
-    model = INN(
-        split.x_train,
-        split.y_train,
-        s.z_dim,
-        s.dim_total,
-        s.blocks,
-        s.hidden,
-        s.layers,
-        s.clamp,
-        seed,
-    ).to(device)
-    schedule = Schedule(s.epochs, s.n_l, s.lambda_min, s.lambda_y_final, s.lambda_x_final)
+    model = build_inn(split, s, seed).to(device)
+    schedule = Schedule(
+        epochs=s.epochs,
+        n_l=s.n_l,
+        lambda_min=s.lambda_min,
+        lambda_y_final=s.lambda_y_final,
+        lambda_x_final=s.lambda_x_final,
+    )
     x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)
     y_val = torch.as_tensor(split.y_val, dtype=torch.float32, device=device)
 
@@ -218,15 +197,11 @@ def train_inn(
         val_loss,
         split.x_train,
         split.y_train,
-        s.epochs,
-        s.batch_size,
-        s.lr,
-        seed,
-        device,
-        s.lr_final_ratio,
-        s.weight_decay,
-        log,
-        stats,
+        s.training,
+        seed=seed,
+        device=device,
+        log=log,
+        epoch_stats=stats,
     )
     surrogate = copy.deepcopy(model)
     surrogate.load_state_dict(result.best_state)

@@ -1,4 +1,4 @@
-"""Glue for workflow scripts: logging to the rule's log file, thread settings, provenance,
+"""Glue for workflow scripts: logging to the rule's log file, thread pinning, provenance,
 and one-line errors for user mistakes (no traceback)."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from ipage import __version__
 from ipage.atomic import write_text_atomic
 from ipage.errors import IpageError
+from ipage.threads import pin_threads
 
 if TYPE_CHECKING:  # for the annotation only: importing this module loads no numpy
     from ipage.artifacts import Solutions
@@ -39,11 +40,11 @@ def file_logger(path: str | None) -> Log:
     return log
 
 
-def run(smk: Any, main: Callable[[Any, Log], None]) -> None:
-    """Run a script's main(snakemake, log); user errors become one line and exit status 1."""
-    threads = str(getattr(smk, "threads", 1))
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ.setdefault(var, threads)
+def run(smk: Any, main: Callable[[Any, Log], None], threads_per_process: int | None = None) -> None:
+    """Run a script's main(snakemake, log) with BLAS, OpenMP and torch pinned to the rule's
+    threads (or `threads_per_process` for a job whose threads are worker processes); user
+    errors become one line and exit status 1."""
+    pin_threads(smk.threads if threads_per_process is None else threads_per_process)
     log = file_logger(smk.log[0] if len(smk.log) else None)
     try:
         main(smk, log)

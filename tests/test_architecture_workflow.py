@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from workflow_helpers import snakemake
 
 from ipage.tasks import get_task
-from tests.workflow_helpers import run_workflow
 
 TASK = get_task("architecture")  # spectral: x = 35 coefficients, layouts 32 x 32
 
@@ -36,7 +36,7 @@ def workdir(tmp_path_factory):
         "results/figures/architecture_solutions.png",
         "results/tables/architecture_printability.csv",
     ]
-    run_workflow(path, targets, timeout=900)
+    snakemake(path, *targets, timeout=900)
     return path
 
 
@@ -104,7 +104,7 @@ def test_lost_chunk_is_remade_identically(workdir):
         x_before, y_before = f["x"], f["y"]
     kept = (data / "chunks/0.npz").stat().st_mtime_ns
     (data / "chunks/1.npz").unlink()
-    run_workflow(workdir, ["results/architecture/data/samples.npz"], timeout=300)
+    snakemake(workdir, "results/architecture/data/samples.npz", timeout=300)
     with np.load(data / "samples.npz") as f:
         np.testing.assert_array_equal(f["x"], x_before)
         np.testing.assert_array_equal(f["y"], y_before)

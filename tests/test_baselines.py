@@ -1,5 +1,7 @@
 """Baselines: MDN, cINN, cVAE, the NA forward MLP and the neural-adjoint search."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -18,16 +20,17 @@ from ipage.methods import (
 )
 from ipage.models.cinn import CINN
 from ipage.models.normalize import count_parameters
-from ipage.na import NASettings, boundary_penalty, neural_adjoint
+from ipage.na import boundary_penalty, neural_adjoint
+from ipage.settings import BaselineSettings, FitSettings, NASettings
 from ipage.tasks import get_task
 
-ARCH = {
-    "mdn": {"components": 4, "layers": 2},
-    "cinn": {"blocks": 2, "clamp": 2.0, "layers": 2},
-    "cvae": {"z_dim": None, "kl_weight": 0.1, "layers": 2},
-    "mlp": {"layers": 2},
+TRAIN = FitSettings(epochs=3, batch_size=64, lr=1e-3, lr_final_ratio=0.5)
+ARCH = {  # hidden None: matched to a parameter count
+    "mdn": BaselineSettings(hidden=None, layers=2, training=TRAIN, components=4),
+    "cinn": BaselineSettings(hidden=None, layers=2, training=TRAIN, blocks=2, clamp=2.0),
+    "cvae": BaselineSettings(hidden=None, layers=2, training=TRAIN, kl_weight=0.1),
+    "mlp": BaselineSettings(hidden=None, layers=2, training=TRAIN),
 }
-TRAIN = {"epochs": 3, "batch_size": 64, "lr": 1e-3, "lr_final_ratio": 0.5, "weight_decay": 0.0}
 
 
 @pytest.fixture(autouse=True)
@@ -55,11 +58,16 @@ class SineTorch(nn.Module):
 @pytest.mark.parametrize("name", BASELINE_MODELS)
 def test_baseline_trains_and_samples_the_right_shape(sine_split, name):
     task, split = sine_split
-    s = {**ARCH[name], **TRAIN, "hidden": 16}
-    trained = train_baseline(name, split, s, 0, torch.device("cpu"), log=lambda m: None)
+    s = dataclasses.replace(ARCH[name], hidden=16)
+    trained = train_baseline(name, split, s, seed=0, device=torch.device("cpu"), log=lambda m: None)
     assert len(trained.history) == 3
     losses = [row["val_loss"] for row in trained.history]
-    assert np.all(np.isfinite(losses)) and min(losses) < losses[0] + 1e-9
+    assert np.all(np.isfinite(losses))
+    x_val, y_val = (torch.as_tensor(a, dtype=torch.float32) for a in (split.x_val, split.y_val))
+    with torch.random.fork_rng():  # the training loop's validation noise (cVAE)
+        torch.manual_seed(0)
+        kept = float(trained.model.val_metric(x_val, y_val))
+    assert kept == pytest.approx(min(losses), rel=1e-6)  # the best-validation state is kept
     model = trained.model
     y = torch.as_tensor(split.y_test[:25], dtype=torch.float32)
     with torch.no_grad():
@@ -76,7 +84,7 @@ def test_baseline_trains_and_samples_the_right_shape(sine_split, name):
 def test_hidden_width_matches_a_parameter_count_within_20_percent(sine_split, name):
     _, split = sine_split
     target = 218208  # the sinewave INN with the default settings
-    h = match_hidden(name, split.x_train, split.y_train, {**ARCH[name]}, target)
+    h = match_hidden(name, split.x_train, split.y_train, ARCH[name], target)
     n = count_parameters(build(name, split.x_train, split.y_train, h, ARCH[name]))
     assert abs(n / target - 1) < 0.2
 
@@ -125,12 +133,12 @@ def test_neural_adjoint_lowers_the_surrogate_loss_and_keeps_the_best():
     target = np.array([[1.2]])
     start = task.sample_prior(64, np.random.default_rng(0))
     before = np.sum((task.forward(start) - 1.2) ** 2, axis=1)
-    res = neural_adjoint(sur, task, target, 64, 10, s, np.random.default_rng(0))
+    res = neural_adjoint(sur, task, target, s, restarts=64, keep=10, rng=np.random.default_rng(0))
     assert res.x.shape == (10, 2) and res.surrogate_loss.shape == (10,)
     assert res.surrogate_loss.max() < min(1e-4, 0.01 * np.sort(before)[9])
     np.testing.assert_allclose(task.forward(res.x)[:, 0], 1.2, atol=1e-2)
-    many = neural_adjoint(sur, task, np.array([[0.5], [-1.0], [1.5]]), 8, 1, s,
-                          np.random.default_rng(1))  # fmt: skip
+    targets = np.array([[0.5], [-1.0], [1.5]])
+    many = neural_adjoint(sur, task, targets, s, restarts=8, keep=1, rng=np.random.default_rng(1))
     assert many.x.shape == (3, 2)
     np.testing.assert_allclose(task.forward(many.x)[:, 0], [0.5, -1.0, 1.5], atol=1e-2)
 

@@ -11,22 +11,12 @@ dataset with a count in the log) without failing it.
 from __future__ import annotations
 
 import importlib.util
-import subprocess
 
 import numpy as np
 import pandas as pd
 import pytest
 import yaml
-
-from tests.workflow_helpers import (
-    env,
-    kill_group,
-    run_workflow,
-    snakemake_command,
-    start_workflow,
-    unlock,
-    wait_for_text,
-)
+from workflow_helpers import kill_group, snakemake, start_workflow, unlock, wait_for_text
 
 HAVE_GPAW = importlib.util.find_spec("gpaw") is not None
 pytestmark = [
@@ -56,16 +46,12 @@ FIGURE = "results/figures/crystal_solutions.png"
 FAILING = {**TINY_CRYSTAL, "task_options": {"crystal": {**COARSE, "maxiter": 1}}}
 
 
-def snakemake(workdir, config_name, targets, timeout=3600):
+def run(workdir, config_name, *targets, timeout=3600):
     """Snakemake with mtime-only rerun triggers: the chunk computed with maxiter=1 is kept."""
-    cmd = snakemake_command(workdir, targets, cores=2)
-    cmd[cmd.index("--configfile") + 1] = str(workdir / config_name)
-    cmd += ["--rerun-triggers", "mtime"]
-    result = subprocess.run(
-        cmd, capture_output=True, text=True, timeout=timeout, env=env(), start_new_session=True
+    mtime_only = ("--rerun-triggers", "mtime")
+    return snakemake(
+        workdir, *targets, *mtime_only, configfile=config_name, cores=2, timeout=timeout
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -73,8 +59,8 @@ def workdir(tmp_path_factory):
     path = tmp_path_factory.mktemp("crystal")
     (path / "config.yaml").write_text(yaml.safe_dump(TINY_CRYSTAL))
     (path / "failing.yaml").write_text(yaml.safe_dump(FAILING))
-    snakemake(path, "failing.yaml", ["results/crystal/data/chunks/0.csv"])
-    snakemake(path, "config.yaml", ["results/tables/summary.csv", FIGURE])
+    run(path, "failing.yaml", "results/crystal/data/chunks/0.csv")
+    run(path, "config.yaml", "results/tables/summary.csv", FIGURE)
     return path
 
 
@@ -132,7 +118,7 @@ def test_dataset_dir_reuses_generated_rows(workdir, tmp_path):
     rows.to_csv(tmp_path / "ext/chunks/chunk_0000.csv", index=False)
     config = {**TINY_CRYSTAL, "crystal": {**TINY_CRYSTAL["crystal"], "dataset_dir": "ext"}}
     (tmp_path / "config.yaml").write_text(yaml.safe_dump(config))
-    snakemake(tmp_path, "config.yaml", ["results/crystal/data/samples.npz"], timeout=600)
+    run(tmp_path, "config.yaml", "results/crystal/data/samples.npz", timeout=600)
     for name in ("x", "y"):
         with (
             np.load(data / "samples.npz") as a,
@@ -143,9 +129,8 @@ def test_dataset_dir_reuses_generated_rows(workdir, tmp_path):
     assert not (tmp_path / "results/crystal/data/chunks").exists()  # no DFT here
     other = {**config, "task_options": {"crystal": {**COARSE, "ecut": 300.0}}}
     (tmp_path / "other.yaml").write_text(yaml.safe_dump(other))
-    cmd = snakemake_command(tmp_path, ["results/crystal/data/samples.npz"], cores=1)
-    cmd[cmd.index("--configfile") + 1] = str(tmp_path / "other.yaml")
-    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env())
+    samples = "results/crystal/data/samples.npz"
+    result = snakemake(tmp_path, samples, configfile="other.yaml", check=False)
     assert result.returncode != 0
     log = (tmp_path / "logs/crystal/crystal_dataset.log").read_text()
     assert "use the dataset's preset" in log and "PW(300)" in log
@@ -160,7 +145,7 @@ def test_deleted_chunk_is_rebuilt_from_its_journal(workdir):
     (data / "chunks/3.csv").unlink()
     # (a missing input of an up-to-date file is not remade on its own: ask for the chunk)
     targets = ["results/crystal/data/chunks/3.csv", "results/crystal/data/samples.npz"]
-    snakemake(workdir, "config.yaml", targets, timeout=600)
+    run(workdir, "config.yaml", *targets, timeout=600)
     after = pd.read_csv(data / "chunks/3.csv", keep_default_na=False)
     pd.testing.assert_frame_equal(before, after)
     assert (data / "chunks/2.csv").stat().st_mtime_ns == kept
@@ -177,12 +162,12 @@ def test_killed_chunk_job_resumes_from_its_journal(workdir):
     (data / "journal/5.csv").unlink()
     log = workdir / "logs/crystal/chunks/5.log"
     log.unlink()
-    proc = start_workflow(workdir, ["results/crystal/data/chunks/5.csv"])
+    proc = start_workflow(workdir, "results/crystal/data/chunks/5.csv")
     wait_for_text(log, "structure 1/2", proc, timeout=600)
     kill_group(proc)
     assert not (data / "chunks/5.csv").exists()
     unlock(workdir)
-    run_workflow(workdir, ["results/crystal/data/chunks/5.csv"], timeout=600)
+    snakemake(workdir, "results/crystal/data/chunks/5.csv", timeout=600)
     text = log.read_text()
     assert "1 converged rows reused" in text and "structure 2/2" in text
     after = pd.read_csv(data / "chunks/5.csv", keep_default_na=False)

@@ -7,6 +7,7 @@ from torch import nn
 from ipage.inverse import latent_posterior, solve
 from ipage.methods import INN_METHODS
 from ipage.models.cinn import CINN
+from ipage.settings import LocalizationSettings
 from ipage.tasks import get_task
 
 
@@ -54,9 +55,9 @@ def test_ipage_on_the_cinn_localizes_selects_and_counts_steps():
         method,
         np.full((n, 1), 0.5),
         z,
-        per_target,
-        True,
-        {"steps": 300, "lr": 0.01, "tol": 1e-6},
+        per_target=per_target,
+        single_target=True,
+        localization=LocalizationSettings(steps=300, lr=0.01, tol=1e-6),
     )
     assert found.x.shape == (n, 2) and found.steps.shape == (n,)
     np.testing.assert_allclose((found.x**2).sum(1), 0.5, atol=2e-3)

@@ -5,6 +5,7 @@ import torch
 from torch import nn
 
 from ipage.localize import best_per_group, localize
+from ipage.settings import LocalizationSettings
 
 
 class Quadratic(nn.Module):
@@ -20,7 +21,7 @@ def test_localization_reaches_level_set_and_stays_in_box():
     targets = np.ones((200, 1))
     lower, upper = np.array([-2.0, -2.0]), np.array([2.0, 2.0])
     before = np.mean(((x0**2).sum(1) - 1) ** 2)
-    res = localize(Quadratic(), x0, targets, lower, upper, steps=300, lr=0.01)
+    res = localize(Quadratic(), x0, targets, lower, upper, LocalizationSettings(steps=300, lr=0.01))
     after = np.mean(((res.x**2).sum(1) - 1) ** 2)
     assert after < 1e-4 * before
     np.testing.assert_allclose(
@@ -37,8 +38,7 @@ def test_box_projection_keeps_unreachable_targets_inside():
         np.full((5, 1), 100.0),
         np.array([-1.0, -1.0]),
         np.array([1.0, 1.0]),
-        steps=200,
-        lr=0.05,
+        LocalizationSettings(steps=200, lr=0.05),
     )
     assert np.all(np.abs(res.x) <= 1.0 + 1e-6)
 
@@ -52,9 +52,7 @@ def test_early_stop_on_tolerance_and_frozen_surrogate():
         np.zeros((3, 1)) + float(surrogate.bias),
         np.array([-1.0, -1.0]),
         np.array([1.0, 1.0]),
-        steps=50,
-        lr=0.01,
-        tol=1e-3,
+        LocalizationSettings(steps=50, lr=0.01, tol=1e-3),
     )
     np.testing.assert_array_equal(res.steps, 0)  # already solutions
     assert torch.equal(surrogate.weight, weights)
@@ -70,7 +68,14 @@ def test_starts_outside_the_box_are_projected_even_without_a_step():
     """An early stop (every start already below tol) still returns designs inside the box."""
     x0 = np.array([[1.5, 0.0], [-3.0, 0.2]])
     lower, upper = np.array([-1.0, -1.0]), np.array([1.0, 1.0])
-    res = localize(Quadratic(), x0, np.ones((2, 1)), lower, upper, steps=50, lr=0.01, tol=1e9)
+    res = localize(
+        Quadratic(),
+        x0,
+        np.ones((2, 1)),
+        lower,
+        upper,
+        LocalizationSettings(steps=50, lr=0.01, tol=1e9),
+    )
     np.testing.assert_array_equal(res.steps, 0)
     np.testing.assert_allclose(res.x, [[1.0, 0.0], [-1.0, 0.2]], atol=1e-6)
 
@@ -79,7 +84,14 @@ def test_each_row_stops_at_its_own_tolerance_and_stays_there():
     """A row that reaches tol is frozen; the others keep going and report more steps."""
     x0 = np.array([[1.0, 0.0], [0.2, 0.1], [1.9, 1.9]])  # on, inside, far outside the circle
     lower, upper = np.array([-2.0, -2.0]), np.array([2.0, 2.0])
-    res = localize(Quadratic(), x0, np.ones((3, 1)), lower, upper, steps=400, lr=0.01, tol=1e-6)
+    res = localize(
+        Quadratic(),
+        x0,
+        np.ones((3, 1)),
+        lower,
+        upper,
+        LocalizationSettings(steps=400, lr=0.01, tol=1e-6),
+    )
     assert res.steps[0] == 0
     np.testing.assert_allclose(res.x[0], x0[0], atol=1e-7)  # never moved by momentum
     assert 0 < res.steps[1] < 400 and 0 < res.steps[2] < 400

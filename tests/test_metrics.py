@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ipage.metrics import modes_covered, resim_errors, solution_modes
+from ipage.metrics import diversity, modes_covered, resim_errors, solution_modes
 from ipage.tasks import get_task
 
 PEAKS = [(a, b) for a in (-0.5, 1 / 6, 5 / 6) for b in (-2 / 3, 0.0, 2 / 3)]
@@ -36,3 +36,11 @@ def test_modes_covered_counts_accurate_solutions_per_ring():
     assert modes_covered(task, np.repeat(points[:1], 10, axis=0), target) == (1, 9)
     # inaccurate points (the peaks themselves, Omega = 2) count for nothing
     assert modes_covered(task, np.array(PEAKS), target) == (0, 9)
+
+
+def test_diversity_is_the_mean_pairwise_distance_in_box_units():
+    task = get_task("sinewave")  # box [-1, 1]^2: box units halve distances
+    assert diversity(task, np.array([[-1.0, -1.0], [1.0, 1.0]])) == np.sqrt(2)
+    three = np.array([[-1.0, 0.0], [1.0, 0.0], [0.0, 0.0]])
+    assert np.isclose(diversity(task, three), (1.0 + 0.5 + 0.5) / 3)
+    assert diversity(task, np.zeros((4, 2))) == 0.0 and diversity(task, np.zeros((1, 2))) == 0.0

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from ipage.metrics import ModeCounter
 from ipage.report import figures, tables
 from ipage.tasks.sinewave import SineWave
 
@@ -117,7 +118,8 @@ def test_modes_vs_ns_table_and_counts():
     r = np.array([[c[0] + 0.0, c[1]] for c in centroids[:3]])
     on_ring = np.array([_contour_point(task, c, target[0]) for c in r])
     x = np.stack([np.concatenate([on_ring, r]), np.concatenate([r, on_ring])])  # 2 repeats
-    counts = tables.count_modes(task, x, target, [3, 6], tol=0.05)
+    counter = ModeCounter(task, target)
+    counts = np.array([[counter.covered(xr[:n], tol=0.05) for xr in x] for n in (3, 6)])
     assert counts.tolist() == [[3, 0], [3, 3]]
     table = tables.modes_vs_ns({"ipage": counts, "inn": np.zeros((2, 2))}, [3, 6], 9)
     assert table["method"].tolist() == ["inn", "inn", "ipage", "ipage"]
@@ -227,28 +229,3 @@ def test_binary_rows_follow_their_method_and_unsimulated_tasks_are_marked():
     page = tables.render_html(summary, "single_target")
     assert "mos2†" in page and "not re-simulated" in page
     assert tables.not_resimulated(summary.drop(columns="resimulated"), "single_target") == []
-
-
-def test_count_modes_agrees_with_metrics_modes_covered():
-    from ipage.metrics import modes_covered
-
-    task, target = SineWave(), np.array([1.2])
-    rng = np.random.default_rng(3)
-    # points near the rings (accurate and not), some far off
-    centres = figures.mode_centroids(task, target)
-    x = np.stack(
-        [
-            np.concatenate(
-                [
-                    np.array(
-                        [_contour_point(task, c, 1.2) for c in centres[rng.permutation(9)[:5]]]
-                    ),
-                    rng.uniform(-1, 1, (20, 2)),
-                ]
-            )[rng.permutation(25)]
-            for _ in range(3)
-        ]
-    )
-    ns = [5, 12, 25]
-    expected = [[modes_covered(task, xr[:n], target, 0.05)[0] for xr in x] for n in ns]
-    assert tables.count_modes(task, x, target, ns, 0.05).tolist() == expected

@@ -6,13 +6,12 @@ solutions, empty re-simulation columns, surrogate / nearest-training-point colum
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from workflow_helpers import env, make_workdir, small_config, snakemake_command
+from workflow_helpers import make_workdir, small_config, start_workflow
 
 pytestmark = pytest.mark.slow
 
@@ -36,20 +35,9 @@ def test_same_config_same_bytes(tmp_path: Path) -> None:
     config["tabular"]["nosim"] = {**config["tabular"]["toy"], "simulator": None}
     config["tasks"] = ["nosim"]  # the toy table without a simulator
     runs = [make_workdir(tmp_path / name, config) for name in ("a", "b")]
-    procs = [
-        subprocess.Popen(
-            snakemake_command(work, TARGETS),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            env=env(),
-            start_new_session=True,
-        )
-        for work in runs
-    ]
-    for proc in procs:  # the two runs share the machine's cores
-        out, _ = proc.communicate(timeout=240)
-        assert proc.returncode == 0, out[-3000:]
+    procs = [start_workflow(work, *TARGETS) for work in runs]
+    for proc, work in zip(procs, runs, strict=True):  # the two runs share the machine's cores
+        assert proc.wait(timeout=240) == 0, (work / "snakemake.out").read_text()[-3000:]
     a, b = runs
     files = sorted(p.relative_to(a) for p in (a / "results").rglob("*.npz"))
     kinds = {p.name for p in files}

@@ -14,8 +14,8 @@ from workflow_helpers import (
     kill_group,
     make_workdir,
     mtimes,
-    run_workflow,
     small_config,
+    snakemake,
     start_workflow,
     unlock,
     wait_for_text,
@@ -39,13 +39,13 @@ def test_kill_during_dataset_step_then_rerun(tmp_path: Path) -> None:
     work = make_workdir(tmp_path / "work", small_config())
     samples = work / "results/toy/data/samples.npz"
     split = work / "results/toy/data/split.npz"
-    proc = start_workflow(work, [str(split.relative_to(work))], IPAGE_TEST_SIM_SLEEP="60")
+    proc = start_workflow(work, str(split.relative_to(work)), IPAGE_TEST_SIM_SLEEP="60")
     wait_for_text(work / "logs/toy/tabular_dataset.log", "spot-checking the simulator", proc)
     kill_group(proc)
     assert not samples.exists(), "a killed dataset step must not leave its output"
     fake_partial_outputs([samples, samples.with_name("samples_provenance.json")])
     unlock(work)
-    run_workflow(work, [str(split.relative_to(work))])
+    snakemake(work, str(split.relative_to(work)))
     with np.load(samples) as f:
         assert f["x"].shape == (300, 2)
     log = (work / "logs/toy/tabular_dataset.log").read_text()
@@ -57,7 +57,7 @@ def test_kill_during_training_then_rerun(tmp_path: Path) -> None:
     work = make_workdir(tmp_path / "work", small_config(epochs=40, n_samples=1000))
     data = [work / "results/sinewave/data/samples.npz", work / "results/sinewave/data/split.npz"]
     model = work / "results/sinewave/models/inn.pt"
-    proc = start_workflow(work, [str(model.relative_to(work))])  # simulate, split, train
+    proc = start_workflow(work, str(model.relative_to(work)))  # simulate, split, train
     train_log = work / "logs/sinewave/train_inn.log"
     wait_for_text(train_log, "epoch 2/40", proc)
     kill_group(proc)
@@ -67,7 +67,7 @@ def test_kill_during_training_then_rerun(tmp_path: Path) -> None:
     outputs = [model, *(models / n for n in ("inn_surrogate.pt", "inn_history.csv"))]
     fake_partial_outputs([*outputs, models / "inn_provenance.json"])
     unlock(work)
-    run_workflow(work, [str(model.relative_to(work))])
+    snakemake(work, str(model.relative_to(work)))
     load_model(model)  # a real model, not the partial file
     assert len(pd.read_csv(models / "inn_history.csv")) == 40
     assert json.loads((models / "inn_provenance.json").read_text())["seeds"] == {"seed": 0}

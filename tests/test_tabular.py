@@ -31,13 +31,7 @@ def make_rows(n: int = 60, seed: int = 0) -> np.ndarray:
     return np.column_stack([x, x[:, 0] * x[:, 1]])
 
 
-@pytest.fixture()
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
-
-
-def test_headerless_files_joined_column_wise(workdir: Path) -> None:
+def test_headerless_files_joined_column_wise(in_tmp_dir: Path) -> None:
     rows = make_rows()
     np.savetxt("x.csv", rows[:, :2], delimiter=",")
     np.savetxt("y.csv", rows[:, 2:], delimiter=",")
@@ -57,7 +51,7 @@ def test_headerless_files_joined_column_wise(workdir: Path) -> None:
 
 
 @pytest.mark.parametrize("suffix", [".tsv", ".txt", ".parquet"])
-def test_other_formats(workdir: Path, suffix: str) -> None:
+def test_other_formats(in_tmp_dir: Path, suffix: str) -> None:
     import pandas as pd
 
     rows = make_rows()
@@ -72,7 +66,7 @@ def test_other_formats(workdir: Path, suffix: str) -> None:
     np.testing.assert_allclose(ipage_config.make_task(cfg, "t").raw_y[:, 0], rows[:, 2])
 
 
-def test_duplicates_point_mass_and_ambiguous_labels_are_reported(workdir: Path) -> None:
+def test_duplicates_point_mass_and_ambiguous_labels_are_reported(in_tmp_dir: Path) -> None:
     rows = make_rows(60)
     rows[:40, 2] = 0.0  # a point mass at 0
     rows = np.vstack([rows, rows[:5]])  # 5 exact duplicates
@@ -93,7 +87,7 @@ def test_duplicates_point_mass_and_ambiguous_labels_are_reported(workdir: Path) 
     assert len(kept.raw_x) == 66
 
 
-def test_max_rows_is_a_seeded_subset(workdir: Path) -> None:
+def test_max_rows_is_a_seeded_subset(in_tmp_dir: Path) -> None:
     np.savetxt("d.csv", make_rows(200), delimiter=",", header="a,b,p", comments="")
     spec = {"path": "d.csv", "x_columns": ["a", "b"], "y_columns": ["p"], "max_rows": 50}
     first = ipage_config.make_task(config_with(spec, seed=3), "t")
@@ -104,7 +98,7 @@ def test_max_rows_is_a_seeded_subset(workdir: Path) -> None:
     assert not np.array_equal(first.raw_x, other.raw_x)
 
 
-def test_log_transform_bounds_target_and_empirical_prior(workdir: Path) -> None:
+def test_log_transform_bounds_target_and_empirical_prior(in_tmp_dir: Path) -> None:
     np.savetxt("d.csv", make_rows(), delimiter=",", header="a,b,p", comments="")
     spec = {
         "path": "d.csv",
@@ -137,12 +131,12 @@ def emt():
 """
 
 
-def test_ase_calculator_as_simulator(workdir: Path) -> None:
+def test_ase_calculator_as_simulator(in_tmp_dir: Path) -> None:
     pytest.importorskip("ase")
     from ase import Atoms
     from ase.calculators.emt import EMT
 
-    (workdir / "cu_dimer.py").write_text(ASE_MODULE)
+    (in_tmp_dir / "cu_dimer.py").write_text(ASE_MODULE)
     d = np.linspace(2.0, 3.0, 40)
     energies = []
     for value in d:

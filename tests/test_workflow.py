@@ -1,55 +1,31 @@
 """End to end: the real Snakemake workflow on a tiny config, all rules, all benchmark tasks."""
 
 import math
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 import yaml
-
-from tests.workflow_helpers import env, make_workdir, snakemake_command, snakemake_dry_run
+from workflow_helpers import make_workdir, snakemake
 
 ROOT = Path(__file__).resolve().parents[1]
-SNAKEMAKE = [sys.executable, "-m", "snakemake"]
-
-
-def run_snakemake(workdir: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
-    cmd = [*SNAKEMAKE, "-s", str(ROOT / "Snakefile"), "--directory", str(workdir), *args]
-    return subprocess.run(
-        cmd,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env={**os.environ, "OMP_NUM_THREADS": "1"},
-    )
 
 
 @pytest.fixture(scope="module")
 def tiny_run(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("tiny")
     shutil.copy(ROOT / "tests/configs/tiny.yaml", workdir / "tiny.yaml")
-    proc = run_snakemake(workdir, "--cores", "2", "--configfile", str(workdir / "tiny.yaml"))
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    snakemake(workdir, configfile="tiny.yaml", cores=2)
     return workdir
 
 
 @pytest.mark.slow
 def test_summary_contract_and_localization_beats_plain_inn(tiny_run):
     summary = pd.read_csv(tiny_run / "results/tables/summary.csv")
-    assert list(summary.columns[:8]) == [
-        "task",
-        "method",
-        "scenario",
-        "n_solutions",
-        "resim_mse_mean",
-        "resim_mse_std",
-        "modes_covered",
-        "seconds",
-    ]
+    leading = "task method scenario n_solutions resim_mse_mean resim_mse_std modes_covered seconds"
+    assert list(summary.columns[:8]) == leading.split()
     assert set(summary.task) == {"sinewave", "robot_arm", "ballistics"}
     assert len(summary) == 3 * 2 * 2
     assert summary.resim_mse_mean.map(math.isfinite).all()
@@ -68,8 +44,7 @@ def test_changing_a_training_parameter_reruns_training_not_simulation(tiny_run):
     text = config.read_text().replace("epochs: 20", "epochs: 19")
     changed = tiny_run / "changed.yaml"
     changed.write_text(text)
-    proc = run_snakemake(tiny_run, "-n", "--configfile", str(changed), "--quiet", "rules")
-    assert proc.returncode == 0, proc.stderr
+    proc = snakemake(tiny_run, "-n", "--quiet", "rules", configfile=changed)
     jobs = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
     assert {"train_inn", "localize", "resimulate"} <= jobs
     assert not {"simulate", "split"} & jobs
@@ -78,16 +53,8 @@ def test_changing_a_training_parameter_reruns_training_not_simulation(tiny_run):
 @pytest.mark.slow
 def test_posterior_diagnostics_table(tiny_run):
     table = pd.read_csv(tiny_run / "results/tables/posterior.csv")
-    assert list(table.columns[:8]) == [
-        "task",
-        "model",
-        "n_solutions",
-        "resim_mse_single",
-        "resim_mse_many",
-        "r_1",
-        "r_10",
-        "r_50",
-    ]
+    leading = "task model n_solutions resim_mse_single resim_mse_many r_1 r_10 r_50"
+    assert list(table.columns[:8]) == leading.split()
     assert set(zip(table.task, table.model, strict=True)) == {
         (task, model)
         for task in ("sinewave", "robot_arm", "ballistics")
@@ -119,14 +86,10 @@ def touched_run(workdir: Path, config: dict) -> Path:
     """A run that looks finished: every output made empty, then recorded by --touch (its
     params stored as a real run stores them), in seconds instead of a real run."""
     make_workdir(workdir, config)
-    for path in planned_outputs(
-        snakemake_dry_run(workdir, *RERUN_TARGETS, "--configfile", str(workdir / "config.yaml"))
-    ):
+    for path in planned_outputs(snakemake(workdir, "-n", *RERUN_TARGETS)):
         (workdir / path).parent.mkdir(parents=True, exist_ok=True)
         (workdir / path).touch()
-    touch = snakemake_command(workdir, RERUN_TARGETS) + ["--touch"]
-    proc = subprocess.run(touch, capture_output=True, text=True, timeout=120, env=env())
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    snakemake(workdir, *RERUN_TARGETS, "--touch", timeout=120)
     return workdir
 
 
@@ -135,13 +98,11 @@ def test_a_new_single_target_reruns_only_single_target_jobs(tmp_path: Path) -> N
     config = {"tasks": ["sinewave"], "methods": ["ipage", "mdn", "na"], "device": "cpu"}
     config["evaluation"] = {"n_solutions": 5, "repeats": 1}
     workdir = touched_run(tmp_path / "run", config)
-    same = snakemake_dry_run(workdir, *RERUN_TARGETS, "--configfile", str(workdir / "config.yaml"))
+    same = snakemake(workdir, "-n", *RERUN_TARGETS)
     assert planned_outputs(same) == set()
     changed = workdir / "changed.yaml"
     changed.write_text(yaml.safe_dump({**config, "targets": {"sinewave": [-0.5]}}))
-    rerun = planned_outputs(
-        snakemake_dry_run(workdir, *RERUN_TARGETS, "--configfile", str(changed))
-    )
+    rerun = planned_outputs(snakemake(workdir, "-n", *RERUN_TARGETS, configfile=changed))
     assert {
         "results/sinewave/ipage/single_target/latent.npz",
         "results/sinewave/mdn/single_target/solutions.npz",

@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 import yaml
 
+from ipage.threads import THREAD_VARS
+
 REPO = Path(__file__).resolve().parent.parent
 
 # A simulator whose first call sleeps IPAGE_TEST_SIM_SLEEP seconds: a slow dataset step.
@@ -61,66 +63,54 @@ def make_workdir(path: Path, config: dict) -> Path:
     return path
 
 
-def snakemake_command(workdir: Path, targets: list[str], cores: int = 1) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "snakemake",
-        *targets,
-        "--cores",
-        str(cores),
-        "-s",
-        str(REPO / "Snakefile"),
-        "-d",
-        str(workdir),
-        "--configfile",
-        str(workdir / "config.yaml"),
-        "--rerun-incomplete",
-    ]
-
-
 def env(**extra: str) -> dict:
-    return {
-        **os.environ,
-        "PYTHONPATH": str(REPO),
-        "OMP_NUM_THREADS": "1",
-        "MKL_NUM_THREADS": "1",
-        **extra,
-    }
+    """This checkout's ipage first on the path; one BLAS thread for Snakemake itself."""
+    one_thread = {var: "1" for var in THREAD_VARS}
+    return {**os.environ, "PYTHONPATH": str(REPO), **one_thread, **extra}
 
 
-def run_workflow(
-    workdir: Path, targets: list[str], timeout: float = 180, cores: int = 1, **extra_env: str
+def snakemake_command(
+    workdir: Path, *args: str, configfile: str | Path | None = "config.yaml", cores: int = 1
+) -> list[str]:
+    """`python -m snakemake *args` on this checkout's Snakefile in `workdir`; configfile is
+    relative to workdir (None: no --configfile)."""
+    cmd = [sys.executable, "-m", "snakemake", *args, "--cores", str(cores)]
+    cmd += ["-s", str(REPO / "Snakefile"), "-d", str(workdir), "--rerun-incomplete"]
+    if configfile is not None:  # last: --configfile takes every value up to the next option
+        cmd += ["--configfile", str(workdir / configfile)]
+    return cmd
+
+
+def snakemake(
+    workdir: Path,
+    *args: str,
+    configfile: str | Path | None = "config.yaml",
+    cores: int = 1,
+    timeout: float = 600,
+    check: bool = True,
+    **extra_env: str,
 ) -> subprocess.CompletedProcess:
+    """The one way the tests run Snakemake to its end (its own process group, output kept);
+    check: fail the test with the output's tail unless Snakemake succeeded."""
     result = subprocess.run(
-        snakemake_command(workdir, targets, cores),
+        snakemake_command(workdir, *args, configfile=configfile, cores=cores),
         capture_output=True,
         text=True,
         timeout=timeout,
         env=env(**extra_env),
         start_new_session=True,
     )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    if check:
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
 
 
-def snakemake_dry_run(workdir: Path, *args: str) -> subprocess.CompletedProcess:
-    """`snakemake -n` in `workdir`; the result is returned, not checked (tests check errors)."""
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "-n", "--cores", "1", "-s", str(REPO / "Snakefile")]
-        + ["-d", str(workdir), *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env(),
-    )
-
-
-def start_workflow(workdir: Path, targets: list[str], **extra_env: str) -> subprocess.Popen:
-    """Start Snakemake in its own process group (so kill_group reaches every job)."""
+def start_workflow(workdir: Path, *args: str, **extra_env: str) -> subprocess.Popen:
+    """Start Snakemake in its own process group (so kill_group reaches every job); its
+    output goes to workdir/snakemake.out."""
     log = open(workdir / "snakemake.out", "w")  # noqa: SIM115 (closed with the process)
     return subprocess.Popen(
-        snakemake_command(workdir, targets),
+        snakemake_command(workdir, *args),
         stdout=log,
         stderr=subprocess.STDOUT,
         env=env(**extra_env),
@@ -152,13 +142,7 @@ def kill_group(proc: subprocess.Popen) -> None:
 
 def unlock(workdir: Path) -> None:
     """After kill -9 the working directory stays locked; Snakemake's --unlock frees it."""
-    subprocess.run(
-        snakemake_command(workdir, []) + ["--unlock"],
-        capture_output=True,
-        timeout=120,
-        env=env(),
-        check=True,
-    )
+    snakemake(workdir, "--unlock", timeout=120)
 
 
 def mtimes(paths: list[Path]) -> dict[Path, int]:

@@ -13,15 +13,11 @@ export take the design's seed, box and preset (defaults: those of the shipped da
 
 from __future__ import annotations
 
-import os
+import argparse
+import sys
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"  # one thread per DFT process, set before numpy loads BLAS
-
-import argparse  # noqa: E402
-import sys  # noqa: E402
-
-from ipage.errors import IpageError  # noqa: E402
+from ipage.errors import IpageError
+from ipage.threads import pin_threads
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -150,4 +146,5 @@ def _audit_command(args: argparse.Namespace) -> int:
 
 
 if __name__ == "__main__":
+    pin_threads(1)  # one thread per DFT process (generate's workers inherit it)
     sys.exit(main())

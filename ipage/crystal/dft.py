@@ -2,8 +2,8 @@
 
 `run_structure` never raises for a calculation problem: a non-converged SCF, a GPAW error or a
 bad cell becomes a result row with status "failed" and the error message. GPAW runs serially
-(no mpiexec); BLAS/OpenMP pools are limited to one thread around each calculation
-(threadpoolctl), and the command-line entry points also set OMP/OPENBLAS/MKL_NUM_THREADS=1.
+(no mpiexec) with BLAS/OpenMP limited to one thread around each calculation
+(`ipage.threads.one_thread`).
 
 PAW setups: GPAW finds the ones of the PyPI package `gpaw-data` (installed with `pip install
 gpaw`, see .ci/install_gpaw.sh) on its own; `GPAW_SETUP_PATH` overrides, and if neither is present
@@ -12,7 +12,6 @@ Debian's /usr/share/gpaw-setups is used.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import time
 from dataclasses import asdict, dataclass
@@ -22,6 +21,7 @@ import numpy as np
 
 from ipage.crystal.structure import PARAM_NAMES, strained_atoms, write_structure
 from ipage.errors import require
+from ipage.threads import one_thread
 
 DEBIAN_SETUPS = Path("/usr/share/gpaw-setups")
 
@@ -147,15 +147,8 @@ def band_edges(calc) -> tuple[float, float]:
 
 def compute_gap(atoms, preset: DFTPreset, txt=None) -> dict:
     """Run one SCF and return gap / band edges / k-point count / iterations (may raise)."""
-    try:
-        from threadpoolctl import threadpool_limits
-
-        one_thread = threadpool_limits(limits=1)
-    except ImportError:  # threadpoolctl is optional; then rely on OMP_NUM_THREADS etc.
-        one_thread = contextlib.nullcontext()
-
     atoms = atoms.copy()
-    with one_thread:
+    with one_thread():
         atoms.calc = make_calculator(preset, txt=txt)
         atoms.get_potential_energy()
         vbm, cbm = band_edges(atoms.calc)

@@ -28,7 +28,6 @@ implementation the tests compare against).
 
 from __future__ import annotations
 
-import contextlib
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -39,6 +38,8 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+
+from ipage.threads import THREAD_VARS, one_thread
 
 E0 = 1.0
 E_MIN = 1e-9
@@ -297,34 +298,15 @@ def homogenize_sparse(e: np.ndarray, nu: float = NU) -> np.ndarray:
 # --------------------------------------------------------------------------- public API
 
 
-@lru_cache(maxsize=1)
-def _blas_controller():
-    try:
-        from threadpoolctl import ThreadpoolController
-    except ImportError:  # optional: without it the caller's OMP/OPENBLAS_NUM_THREADS apply
-        return None
-    return ThreadpoolController()
-
-
-def _one_blas_thread():
-    """Context limiting BLAS to one thread: the kernels are many small dense products, where
-    BLAS threading only adds overhead (and oversubscribes cores when cells run in parallel)."""
-    ctl = _blas_controller()
-    return contextlib.nullcontext() if ctl is None else ctl.limit(limits=1, user_api="blas")
-
-
 def _homogenize_moduli_serial(e: np.ndarray, nu: float, batch: int) -> np.ndarray:
     n = e.shape[-1]
     out = np.empty((len(e), 3, 3))
-    with _one_blas_thread():
+    with one_thread():  # many small dense products: BLAS threading only adds overhead
         if n < 2 or n & (n - 1):
             return homogenize_sparse(e, nu)
         for i in range(0, len(e), batch):
             out[i : i + batch] = _homogenize_batch(e[i : i + batch], nu) / (n * n)
     return out
-
-
-_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def _chunk_job(args):
@@ -351,8 +333,8 @@ def homogenize_moduli(
     else:
         chunk = max(batch, -(-len(e) // (4 * n_workers)))
         jobs = [(e[i : i + chunk], nu, batch) for i in range(0, len(e), chunk)]
-        saved = {v: os.environ.get(v) for v in _THREAD_VARS}
-        os.environ.update({v: "1" for v in _THREAD_VARS})
+        saved = {v: os.environ.get(v) for v in THREAD_VARS}
+        os.environ.update({v: "1" for v in THREAD_VARS})
         try:
             # fork where available: no re-import and no `__main__` guard needed in callers
             methods = multiprocessing.get_all_start_methods()

@@ -15,11 +15,8 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy.spatial import cKDTree
 
 from ipage.methods import METHODS
-from ipage.metrics import resim_errors, solution_modes
-from ipage.tasks.base import Task
 
 METHOD_ORDER: tuple[str, ...] = tuple(METHODS)  # the paper's row order
 TASK_ORDER: tuple[str, ...] = ("sinewave", "robot_arm", "ballistics", "crystal", "architecture")
@@ -202,28 +199,6 @@ def _footnote(summary: pd.DataFrame, scenario: str) -> str:
         + ", ".join(task_label(t) for t in tasks)
         + "; summary.csv has the surrogate MSE and the distance to the nearest training point."
     )
-
-
-def count_modes(
-    task: Task, x: np.ndarray, target: np.ndarray, ns: Sequence[int], tol: float
-) -> np.ndarray:
-    """Modes covered by the first N_s solutions of every repeat: x is (repeats, n, 2); returns
-    an int array (len(ns), repeats). Same rule as ipage.metrics.modes_covered (accurate
-    solutions, each assigned to the mode of its nearest superlevel-set grid point), with the
-    grid and its KD-tree built once instead of per call."""
-    target = np.atleast_1d(np.asarray(target, dtype=float))
-    grid = solution_modes(task, target)
-    if not len(grid):
-        return np.zeros((len(ns), len(x)), dtype=int)
-    tree = cKDTree(grid[:, :2])
-    counts = np.zeros((len(ns), len(x)), dtype=int)
-    for r, xr in enumerate(x):
-        accurate = np.sqrt(resim_errors(task, xr, target[None, :])) < tol
-        _, nearest = tree.query(xr)
-        labels = grid[nearest, 2]
-        for i, n_s in enumerate(ns):
-            counts[i, r] = len(np.unique(labels[:n_s][accurate[:n_s]]))
-    return counts
 
 
 def modes_vs_ns(

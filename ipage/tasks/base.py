@@ -66,6 +66,3 @@ class Task(ABC):
     def use_workers(self, n: int) -> None:  # noqa: B027 (a hook; most simulators ignore it)
         """Let `forward` run up to n worker processes (the rule's threads); a simulator that
         runs in the calling process ignores it."""
-
-    def clip_to_box(self, x: np.ndarray) -> np.ndarray:
-        return np.clip(x, self.lower, self.upper)

@@ -17,7 +17,7 @@
         max_rows: null                       # random subset (seeded) for quick runs
 
 Learning coordinates (what the networks see, and what solutions.npz holds) are the columns
-after their transforms; `decode_x` / `decode_y` map back to data units.
+after their transforms; `decode_x` maps designs back to data units.
 
 simulator: a 'module:function' taking a float64 array (n, x_dim) in data units and returning
 (n, y_dim) (or (n,) when y_dim = 1), or an ASE calculator recipe
@@ -255,10 +255,6 @@ class Tabular(Task):
     def encode_y(self, y: np.ndarray) -> np.ndarray:
         y = np.asarray(y, float)
         return np.stack([t.encode(y[..., j]) for j, t in enumerate(self.y_transforms)], -1)
-
-    def decode_y(self, u: np.ndarray) -> np.ndarray:
-        u = np.asarray(u, float)
-        return np.stack([t.decode(u[..., j]) for j, t in enumerate(self.y_transforms)], -1)
 
     def dataset(self) -> tuple[np.ndarray, np.ndarray]:
         """(x, y) of every usable row in learning coordinates."""

@@ -7,21 +7,16 @@ reuses the journal's converged rows computed for the same cell with the same pre
 recomputes the rest (failed rows included). threads = single-threaded DFT processes.
 """
 
-import os
+import time
+from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"  # one thread per DFT process (threadpoolctl also limits each run)
+import pandas as pd
 
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pandas as pd  # noqa: E402
-
-from ipage.crystal.chunks import run_journaled  # noqa: E402
-from ipage.crystal.dft import gpaw_version  # noqa: E402
-from ipage.crystal.io import write_csv_atomic  # noqa: E402
-from ipage.tasks import get_task  # noqa: E402
-from ipage.workflow_io import run, write_provenance  # noqa: E402
+from ipage.crystal.chunks import run_journaled
+from ipage.crystal.dft import gpaw_version
+from ipage.crystal.io import write_csv_atomic
+from ipage.tasks import get_task
+from ipage.workflow_io import run, write_provenance
 
 
 def main(smk, log):
@@ -76,4 +71,4 @@ def main(smk, log):
     )
 
 
-run(snakemake, main)  # noqa: F821
+run(snakemake, main, threads_per_process=1)  # noqa: F821  (threads: DFT processes)

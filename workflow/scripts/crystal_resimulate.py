@@ -14,42 +14,21 @@ failed DFT run is a NaN gap (it makes that repeat's MSE NaN) and an error line i
 never a failed job. An interrupted job resumes from dft_journal.csv.
 """
 
-import os
+import time
+from pathlib import Path
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"  # one thread per DFT process (threadpoolctl also limits each run)
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
 
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from scipy.spatial import cKDTree  # noqa: E402
-
-from ipage.artifacts import Resim, Solutions, Split  # noqa: E402
-from ipage.crystal.chunks import run_journaled  # noqa: E402
-from ipage.crystal.io import write_csv_atomic  # noqa: E402
-from ipage.crystal.structure import PARAM_NAMES  # noqa: E402
-from ipage.errors import require  # noqa: E402
-from ipage.tasks import get_task  # noqa: E402
-from ipage.workflow_io import run  # noqa: E402
-
-
-def farthest_points(u: np.ndarray, k: int, start: int) -> np.ndarray:
-    """Greedy max-min selection of k row indices of u (n, d), beginning with `start`."""
-    chosen = [start]
-    dist = np.linalg.norm(u - u[start], axis=1)
-    while len(chosen) < k:
-        nxt = int(np.argmax(dist))
-        chosen.append(nxt)
-        dist = np.minimum(dist, np.linalg.norm(u - u[nxt], axis=1))
-    return np.array(chosen)
-
-
-def start_index(loss: np.ndarray | None) -> int:
-    if loss is None or not np.isfinite(loss).any():
-        return 0
-    return int(np.nanargmin(np.where(np.isfinite(loss), loss, np.nan)))
+from ipage.artifacts import Resim, Solutions, Split
+from ipage.crystal.chunks import run_journaled
+from ipage.crystal.io import write_csv_atomic
+from ipage.crystal.structure import PARAM_NAMES
+from ipage.errors import require
+from ipage.selection import farthest_points, lowest_loss_index
+from ipage.tasks import get_task
+from ipage.workflow_io import run
 
 
 def main(smk, log):
@@ -70,13 +49,13 @@ def main(smk, log):
         require(np.allclose(targets, targets[0]), "single_target solutions with different targets")
         chosen = np.stack(
             [
-                farthest_points(u[r], k, start_index(None if loss is None else loss[r]))
+                farthest_points(u[r], k, lowest_loss_index(None if loss is None else loss[r]))
                 for r in range(repeats)
             ]
         )
     else:  # one index set: a target's solutions of all repeats side by side
         features = u.transpose(1, 0, 2).reshape(n, repeats * x_dim)
-        first = start_index(None if loss is None else np.nanmean(loss, axis=0))
+        first = lowest_loss_index(None if loss is None else np.nanmean(loss, axis=0))
         chosen = np.tile(farthest_points(features, k, first), (repeats, 1))
     designs = pd.DataFrame(
         [
@@ -140,4 +119,4 @@ def main(smk, log):
     )
 
 
-run(snakemake, main)  # noqa: F821
+run(snakemake, main, threads_per_process=1)  # noqa: F821  (threads: DFT processes)

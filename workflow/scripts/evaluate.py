@@ -5,11 +5,11 @@ import time
 
 import numpy as np
 import pandas as pd
-from scipy.spatial.distance import pdist
 
 from ipage.artifacts import Resim, Solutions
 from ipage.atomic import atomic_output
-from ipage.metrics import modes_covered
+from ipage.metrics import diversity, modes_covered
+from ipage.settings import EvaluationSettings
 from ipage.tasks import get_task
 from ipage.workflow_io import run, write_provenance
 
@@ -19,15 +19,9 @@ NOT_RESIMULATED = (
 )
 
 
-def diversity(task, x: np.ndarray) -> float:
-    """Mean pairwise distance between one repeat's solutions, in box units (0 = all equal)."""
-    u = (x - task.lower) / (task.upper - task.lower)
-    return float(pdist(u).mean()) if len(u) > 1 else 0.0
-
-
 def main(smk, log):
     start = time.perf_counter()
-    w, ev = smk.wildcards, smk.params.evaluation
+    w, ev = smk.wildcards, EvaluationSettings(**smk.params.evaluation)
     task = get_task(w.task, **smk.params.options)
     with open(smk.input.provenance) as f:  # the trained model behind the method
         train_seconds = float(json.load(f)["train_seconds"])
@@ -43,7 +37,7 @@ def main(smk, log):
         modes = ""
         if scenario == "single_target" and task.capabilities.modes == "superlevel":
             hits = [
-                modes_covered(task, xr, np.asarray(smk.params.target), ev["mode_tolerance"])[0]
+                modes_covered(task, xr, np.asarray(smk.params.target), ev.mode_tolerance)[0]
                 for xr in x
             ]
             modes = float(np.mean(hits))

@@ -5,8 +5,9 @@ import pandas as pd
 
 from ipage.artifacts import NsStudy, Resim, Solutions, load_kind
 from ipage.atomic import atomic_output
-from ipage.metrics import solution_modes
+from ipage.metrics import ModeCounter
 from ipage.report import figures, tables
+from ipage.settings import EvaluationSettings
 from ipage.tasks import get_task
 from ipage.workflow_io import run
 
@@ -48,7 +49,7 @@ def _single_target_solutions(smk):
     """{method: {N_s: x (repeats, N_s, 2)}} for the sinewave single target: from the N_s
     study where a method has one, else the first N_s of its single-target solutions."""
     out = {}
-    n_solutions = smk.params.evaluation["n_solutions"]
+    n_solutions = EvaluationSettings(**smk.params.evaluation).n_solutions
     for method, path in zip(smk.params.methods, smk.input, strict=True):
         match load_kind(path, NsStudy, Solutions):
             case NsStudy(x=by_ns):
@@ -64,7 +65,7 @@ def _sinewave_inputs(smk):
     ns = sorted(set.intersection(*(set(v) for v in x.values())))
     target = np.asarray(smk.params.target, dtype=float)
     task = get_task("sinewave", **smk.params.options)
-    return task, x, ns, target, smk.params.evaluation["mode_tolerance"]
+    return task, x, ns, target, EvaluationSettings(**smk.params.evaluation).mode_tolerance
 
 
 def sinewave_solutions(smk, log):
@@ -76,11 +77,11 @@ def sinewave_solutions(smk, log):
 
 def modes_vs_ns(smk, log):
     task, x, ns, target, tol = _sinewave_inputs(smk)
+    counter = ModeCounter(task, target)
     counts = {
-        m: np.concatenate([tables.count_modes(task, v[n], target, [n], tol) for n in ns])
-        for m, v in x.items()
+        m: np.array([[counter.covered(xr, tol) for xr in v[n]] for n in ns]) for m, v in x.items()
     }
-    n_modes = int(solution_modes(task, target)[:, 2].max())  # as modes_covered counts
+    n_modes = counter.n_modes
     table = tables.modes_vs_ns(counts, ns, n_modes)
     with atomic_output(smk.output.csv) as tmp:
         table.to_csv(tmp, index=False)

@@ -6,20 +6,20 @@ import numpy as np
 import torch
 
 from ipage.artifacts import Latent, Solutions
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.inverse import latent_posterior, solve
 from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
 from ipage.models.serialize import load_model
+from ipage.settings import LocalizationSettings
 from ipage.tasks import get_task
 from ipage.workflow_io import run, save_solutions
 
 
 def main(smk, log):
     t_start = time.perf_counter()
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
-    w, loc = smk.wildcards, smk.params.localization
+    w, loc = smk.wildcards, LocalizationSettings(**smk.params.localization)
     method = INN_METHODS[w.inn_method]
     task = get_task(w.task, **smk.params.options)
     posterior = latent_posterior(load_model(smk.input.posterior, device), method.posterior)
@@ -36,10 +36,10 @@ def main(smk, log):
             method,
             targets,
             z,
-            per_target,
-            w.scenario == "single_target",
-            loc,
-            log,
+            per_target=per_target,
+            single_target=w.scenario == "single_target",
+            localization=loc,
+            log=log,
         )
         seconds.append(time.perf_counter() - start)  # inference + localization (paper Fig. 7)
         xs.append(found.x)

@@ -5,24 +5,25 @@ import time
 import numpy as np
 
 from ipage.artifacts import Solutions, Split
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.errors import require
 from ipage.models.serialize import load_model
-from ipage.na import NASettings, neural_adjoint
+from ipage.na import neural_adjoint
 from ipage.scenarios import scenario_seed, scenario_targets
+from ipage.settings import EvaluationSettings, NASettings
 from ipage.tasks import get_task
 from ipage.workflow_io import run, save_solutions
 
 
 def main(smk, log):
     t_start = time.perf_counter()
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
-    w, ev, s = smk.wildcards, smk.params.evaluation, NASettings(**smk.params.na)
+    w, s = smk.wildcards, NASettings(**smk.params.na)
+    ev = EvaluationSettings(**smk.params.evaluation)
     task = get_task(w.task, **smk.params.options)
     surrogate = load_model(smk.input.surrogate, device)
     targets = scenario_targets(
-        Split.load(smk.input.split), w.scenario, np.asarray(smk.params.target), ev["n_solutions"]
+        Split.load(smk.input.split), w.scenario, np.asarray(smk.params.target), ev.n_solutions
     )
     if w.scenario == "single_target":  # one target: keep the best n of `restarts` starts
         distinct, restarts, keep = targets[:1], s.restarts, len(targets)
@@ -34,15 +35,17 @@ def main(smk, log):
         distinct, restarts, keep = targets, s.restarts_per_target, 1
     log(f"{len(distinct)} target(s) x {restarts} restarts, keep {keep} each, {s.steps} steps")
     xs, losses, seconds = [], [], []
-    for repeat in range(ev["repeats"]):
+    for repeat in range(ev.repeats):
         rng = scenario_seed(smk.params.seed, w.scenario, repeat)
         start = time.perf_counter()
-        result = neural_adjoint(surrogate, task, distinct, restarts, keep, s, rng, log)
+        result = neural_adjoint(
+            surrogate, task, distinct, s, restarts=restarts, keep=keep, rng=rng, log=log
+        )
         seconds.append(time.perf_counter() - start)
         xs.append(result.x)
         losses.append(result.surrogate_loss)
         log(
-            f"repeat {repeat + 1}/{ev['repeats']}: {len(result.x)} solutions, median surrogate "
+            f"repeat {repeat + 1}/{ev.repeats}: {len(result.x)} solutions, median surrogate "
             f"loss {np.median(result.surrogate_loss):.2e}, {result.out_of_box} outside the box, "
             f"{seconds[-1]:.2f} s"
         )

@@ -3,15 +3,15 @@
 import numpy as np
 
 from ipage.data import Split
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.models.serialize import load_model
 from ipage.posterior import PRIOR, diagnose, posterior_sampler
+from ipage.settings import EvaluationSettings
 from ipage.tasks import get_task
 from ipage.workflow_io import run
 
 
 def main(smk, log):
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
     w = smk.wildcards
     task = get_task(w.task, **smk.params.options)
@@ -22,7 +22,7 @@ def main(smk, log):
         posterior_sampler(w.model, task, model, device),
         Split.load(smk.input.split).y_test,
         np.asarray(smk.params.target, dtype=float),
-        smk.params.evaluation["n_solutions"],
+        EvaluationSettings(**smk.params.evaluation).n_solutions,
         smk.params.seed,
     )
     row.save(smk.output[0])

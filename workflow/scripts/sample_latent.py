@@ -8,25 +8,26 @@ from ipage.artifacts import Latent, Split
 from ipage.methods import INN_METHODS
 from ipage.sampling import candidate_latents
 from ipage.scenarios import scenario_seed, scenario_targets
+from ipage.settings import EvaluationSettings
 from ipage.workflow_io import run
 
 
 def main(smk, log):
-    w, ev = smk.wildcards, smk.params.evaluation
+    w, ev = smk.wildcards, EvaluationSettings(**smk.params.evaluation)
     method = INN_METHODS[w.inn_method]
     targets = scenario_targets(
-        Split.load(smk.input[0]), w.scenario, np.asarray(smk.params.target), ev["n_solutions"]
+        Split.load(smk.input[0]), w.scenario, np.asarray(smk.params.target), ev.n_solutions
     )
-    per_target = ev["oversample"] if method.select else 1
+    per_target = ev.oversample if method.select else 1
     n, dim = len(targets), smk.params.z_dim
     z, seconds = [], []
-    for repeat in range(ev["repeats"]):
+    for repeat in range(ev.repeats):
         start = time.perf_counter()
         rng = scenario_seed(smk.params.seed, w.scenario, repeat)
         z.append(candidate_latents(n, dim, method.sampling, per_target, rng))
         seconds.append(time.perf_counter() - start)
         log(
-            f"repeat {repeat + 1}/{ev['repeats']}: {per_target} round(s) of {n} x {dim} "
+            f"repeat {repeat + 1}/{ev.repeats}: {per_target} round(s) of {n} x {dim} "
             f"{method.sampling} latent samples in {seconds[-1]:.2f} s"
         )
     Latent(np.stack(z), targets, np.array(seconds), per_target).save(smk.output[0])

@@ -8,8 +8,9 @@ import pandas as pd
 from ipage.atomic import atomic_output
 from ipage.baselines import PARAMETER_TOLERANCE, inn_parameter_count, train_baseline
 from ipage.data import Split
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.models.serialize import save_model
+from ipage.settings import BaselineSettings, INNSettings
 from ipage.workflow_io import run, write_provenance
 
 NARROW = 32  # hidden widths below this starve the network
@@ -17,13 +18,15 @@ NARROW = 32  # hidden widths below this starve the network
 
 def main(smk, log):
     start = time.perf_counter()
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
-    name, s = smk.wildcards.model, smk.params.settings
+    name, s = smk.wildcards.model, BaselineSettings.from_section(smk.params.settings)
     log(f"training {name} on {device} ({smk.threads} thread(s))")
     split = Split.load(smk.input[0])
-    inn_params = inn_parameter_count(split, smk.params.inn, smk.params.dims)
-    trained = train_baseline(name, split, s, smk.params.seed, device, inn_params, log)
+    inn = INNSettings.from_section(smk.params.inn, smk.params.dims)
+    inn_params = inn_parameter_count(split, inn)
+    trained = train_baseline(
+        name, split, s, seed=smk.params.seed, device=device, target_parameters=inn_params, log=log
+    )
     ratio = trained.parameters / inn_params
     log(
         f"{trained.parameters} parameters (INN {inn_params}, ratio {ratio:.3f}), "
@@ -48,7 +51,7 @@ def main(smk, log):
             "model": name,
             "device": str(device),
             "hidden": trained.hidden,
-            "layers": s["layers"],
+            "layers": s.layers,
             "parameters": trained.parameters,
             "inn_parameters": inn_params,
             "parameter_ratio": round(ratio, 4),

@@ -8,21 +8,23 @@ import torch
 
 from ipage.atomic import atomic_output
 from ipage.data import Split
-from ipage.device import select_device, set_threads
+from ipage.device import select_device
 from ipage.models.normalize import count_parameters
 from ipage.models.serialize import save_model
-from ipage.train import INNSettings, train_inn
+from ipage.settings import INNSettings
+from ipage.train import train_inn
 from ipage.workflow_io import run, write_provenance
 
 
 def main(smk, log):
     start = time.perf_counter()
-    set_threads(smk.threads)
     device = select_device(smk.params.device)
     log(f"training on {device} ({smk.threads} thread(s))")
     split = Split.load(smk.input[0])
-    settings = INNSettings.from_config(smk.params.inn, smk.params.dims)
-    final, surrogate, history, seconds = train_inn(split, settings, smk.params.seed, device, log)
+    settings = INNSettings.from_section(smk.params.inn, smk.params.dims)
+    final, surrogate, history, seconds = train_inn(
+        split, settings, seed=smk.params.seed, device=device, log=log
+    )
     log(f"{count_parameters(final)} parameters, trained in {seconds:.1f} s")
     with torch.no_grad():  # how far the surrogate's predictions can be trusted
         x_test = torch.as_tensor(split.x_test, dtype=torch.float32, device=device)
