@@ -155,11 +155,11 @@ def test_ase_calculator_as_simulator(in_tmp_dir: Path) -> None:
     np.testing.assert_allclose(task.forward(x[:5]), y[:5], rtol=1e-10)
 
 
-def test_resimulation_needs_a_simulator(workdir: Path) -> None:
+def test_resimulation_needs_a_simulator(in_tmp_dir: Path) -> None:
     """Without a simulator a tabular task declares no re-simulation; the workflow reads that
     from the config entry alone, and the built task agrees."""
     np.savetxt("d.csv", make_rows(), delimiter=",", header="a,b,p", comments="")
-    (workdir / "product.py").write_text("def p(x):\n    return x[:, 0] * x[:, 1]\n")
+    (in_tmp_dir / "product.py").write_text("def p(x):\n    return x[:, 0] * x[:, 1]\n")
     spec = {"path": "d.csv", "x_columns": ["a", "b"], "y_columns": ["p"]}
     for simulator, resimulation in ((None, "none"), ("product:p", "all")):
         cfg = config_with({**spec, "simulator": simulator})
