@@ -1,0 +1,116 @@
+"""Closed-loop rounds: round names, the merged training set, verified designs and the calls
+they cost (hand-computed)."""
+
+import re
+
+import numpy as np
+import pytest
+
+from ipage.data import Split, save_npz_atomic
+from ipage.loop import (
+    Resimulated,
+    RoundRecord,
+    absolute_tolerance,
+    loop_table,
+    merge,
+    verified,
+)
+from ipage.rounds import Round, base_task, task_pattern
+
+
+def test_round_names_round_trip_and_chain_back_to_round_0():
+    own = Round.parse("sinewave/round_2_ipage_lhs")
+    assert own == Round("sinewave", 2, "ipage_lhs")
+    assert own.name == "sinewave/round_2_ipage_lhs"
+    assert own.previous().name == "sinewave/round_1_ipage_lhs"
+    assert own.previous().previous().name == "sinewave"  # round 0 is shared by every method
+    assert Round.parse("robot_arm/round_1").previous() == Round("robot_arm", 0)
+    assert Round.parse("robot_arm") == Round("robot_arm", 0)
+    assert base_task("crystal/round_3") == "crystal"
+    with pytest.raises(ValueError, match="round 0"):
+        Round("sinewave", 0).previous()
+
+
+def test_task_pattern_accepts_rounds_of_listed_tasks_only():
+    pattern = re.compile(f"^{task_pattern(['sinewave', 'crystal'])}$")
+    for name in ("sinewave", "crystal/round_1", "sinewave/round_12_na"):
+        assert pattern.match(name), name
+    for name in ("robot_arm", "sinewave/round_0", "sinewave/round_1/ipage", "sinewave/x"):
+        assert not pattern.match(name), name
+
+
+def _split(n_train: int) -> Split:
+    rng = np.random.default_rng(0)
+    rows = {}
+    for part, n in (("train", n_train), ("val", 3), ("test", 4)):
+        rows[f"x_{part}"], rows[f"y_{part}"] = rng.normal(size=(n, 2)), rng.normal(size=(n, 1))
+    return Split(**rows)
+
+
+def test_merge_appends_only_the_finite_labelled_rows_in_order():
+    split = _split(5)
+    first = Resimulated(np.array([[1.0, 1.0], [2.0, 2.0]]), np.array([[0.1], [np.nan]]))
+    second = Resimulated(np.array([[3.0, 3.0]]), np.array([[0.3]]))
+    merged = merge(split, [first, second])
+    np.testing.assert_array_equal(merged.x_train[:5], split.x_train)
+    np.testing.assert_array_equal(merged.x_train[5:], [[1.0, 1.0], [3.0, 3.0]])
+    np.testing.assert_array_equal(merged.y_train[5:], [[0.1], [0.3]])
+    np.testing.assert_array_equal(merged.x_test, split.x_test)
+    np.testing.assert_array_equal(merged.y_val, split.y_val)
+
+
+def test_resimulated_counts_only_selected_solutions(tmp_path):
+    x = np.arange(12, dtype=float).reshape(2, 3, 2)  # 2 repeats x 3 solutions
+    y = np.full((2, 3, 1), np.nan)
+    selected = np.array([[True, False, True], [False, False, True]])
+    y[selected] = [[1.0], [np.nan], [3.0]]  # the second DFT run failed
+    save_npz_atomic(tmp_path / "solutions.npz", x=x)
+    save_npz_atomic(tmp_path / "resim.npz", y=y, simulated=True, selected=selected)
+    run = Resimulated.load(tmp_path / "solutions.npz", tmp_path / "resim.npz")
+    assert run.calls == 3
+    np.testing.assert_array_equal(run.labelled()[0], [[0.0, 1.0], [10.0, 11.0]])
+
+
+def test_tolerance_in_y_units_or_percent_of_the_target():
+    assert absolute_tolerance(0.02, np.array([1.55])) == 0.02
+    assert absolute_tolerance("2%", np.array([3.0, 4.0])) == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="percentage"):
+        absolute_tolerance("2 percent", np.array([1.0]))
+    y = np.array([[1.0], [1.04], [1.06], [np.nan]])
+    np.testing.assert_array_equal(verified(y, np.array([1.0]), 0.05), [True, True, False, False])
+
+
+def _records() -> list[RoundRecord]:
+    return [
+        RoundRecord("t", "a", 0, calls=10, verified=2, resim_mse=0.3),
+        RoundRecord("t", "a", 1, calls=10, verified=5, resim_mse=0.2),
+        RoundRecord("t", "b", 0, calls=4, verified=1, resim_mse=0.5),
+        RoundRecord("t", "b", 1, calls=4, verified=1, resim_mse=0.4),
+    ]
+
+
+def test_loop_table_counts_own_calls_when_each_method_learns_from_its_own():
+    table = loop_table(_records(), {"t": 100}, "method").set_index(["method", "round"])
+    assert table.cumulative_calls.to_dict() == {
+        ("a", 0): 110,
+        ("a", 1): 120,
+        ("b", 0): 104,
+        ("b", 1): 108,
+    }
+    assert table.cumulative_verified.to_dict() == {
+        ("a", 0): 2,
+        ("a", 1): 7,
+        ("b", 0): 1,
+        ("b", 1): 2,
+    }
+
+
+def test_loop_table_charges_every_methods_earlier_calls_when_all_are_added():
+    table = loop_table(_records(), {"t": 100}, "all").set_index(["method", "round"])
+    # round 1 trains on 100 dataset rows + a's 10 + b's 4 re-simulations of round 0
+    assert table.cumulative_calls.to_dict() == {
+        ("a", 0): 110,
+        ("a", 1): 124,
+        ("b", 0): 104,
+        ("b", 1): 118,
+    }
