@@ -2,6 +2,8 @@
 import os
 import sys
 
+from ipage.rounds import task_pattern
+
 # config/config.yaml only when no --configfile is given: a user's config file then stands
 # alone (schema defaults fill the gaps) instead of being merged over the default one.
 if not workflow.overwrite_configfiles:
@@ -18,10 +20,11 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/loop.smk"
 
 
 wildcard_constraints:
-    task="|".join([*TASKS, *TABULAR_TASKS]),
+    task=task_pattern([*TASKS, *TABULAR_TASKS]),  # and their loop rounds (loop.smk)
     scenario="|".join(SCENARIOS),
     inn_method="|".join(INN_METHODS),
 
@@ -47,3 +50,4 @@ rule all:
         POSTERIOR_OUTPUTS,
         ARCHITECTURE_OUTPUTS,
         CRYSTAL_OUTPUTS,
+        LOOP_OUTPUTS,

@@ -181,9 +181,18 @@ def inn_losses(
 
 
 def train_inn(
-    split: Split, s: INNSettings, seed: int, device: torch.device, log: Log = print
+    split: Split,
+    s: INNSettings,
+    seed: int,
+    device: torch.device,
+    log: Log = print,
+    init: INN | None = None,
 ) -> tuple[INN, INN, list[dict], float]:
-    """Train the INN; return (final INN for sampling, best-L_y INN as surrogate, history, s)."""
+    """Train the INN; return (final INN for sampling, best-L_y INN as surrogate, history, s).
+
+    init: a trained INN of the same settings to fine-tune (a closed-loop round's warm start);
+    its parameters and data standardisation replace the fresh network's.
+    """
     torch.manual_seed(seed)
     model = INN(
         split.x_train,
@@ -196,6 +205,8 @@ def train_inn(
         s.clamp,
         seed,
     ).to(device)
+    if init is not None:
+        model.load_state_dict(init.state_dict())
     schedule = Schedule(s.epochs, s.n_l, s.lambda_min, s.lambda_y_final, s.lambda_x_final)
     x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)
     y_val = torch.as_tensor(split.y_val, dtype=torch.float32, device=device)

@@ -101,7 +101,7 @@ rule binarize_solutions:
     log:
         "logs/{task}/{method}_binary/{scenario}/binarize.log",
     wildcard_constraints:
-        task="|".join(BINARIZABLE_TASKS) or "(?!)",
+        task=task_pattern(BINARIZABLE_TASKS),
         method="|".join(METHODS),
     conda:
         "../envs/ipage.yaml"

@@ -2,6 +2,7 @@ rule train_mdn:
     """Mixture density network p(x|y): Gaussian mixture NLL."""
     input:
         "results/{task}/data/split.npz",
+        init=warm_start("mdn"),
     output:
         model="results/{task}/models/mdn.pt",
         history="results/{task}/models/mdn_history.csv",
@@ -26,6 +27,7 @@ rule train_cinn:
     """Conditional INN x <-> z given y: maximum likelihood with the log-determinant."""
     input:
         "results/{task}/data/split.npz",
+        init=warm_start("cinn"),
     output:
         model="results/{task}/models/cinn.pt",
         history="results/{task}/models/cinn_history.csv",
@@ -50,6 +52,7 @@ rule train_cvae:
     """Conditional VAE: ELBO with a KL weight."""
     input:
         "results/{task}/data/split.npz",
+        init=warm_start("cvae"),
     output:
         model="results/{task}/models/cvae.pt",
         history="results/{task}/models/cvae_history.csv",
@@ -74,6 +77,7 @@ rule train_surrogate:
     """Forward MLP y = f(x) for the neural-adjoint search (best-validation checkpoint)."""
     input:
         "results/{task}/data/split.npz",
+        init=warm_start("mlp"),
     output:
         model="results/{task}/models/mlp.pt",
         history="results/{task}/models/mlp_history.csv",

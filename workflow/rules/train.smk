@@ -3,6 +3,7 @@ rule train_inn:
     as the forward surrogate f_y and the final network for posterior sampling."""
     input:
         "results/{task}/data/split.npz",
+        init=warm_start("inn"),
     output:
         inn="results/{task}/models/inn.pt",
         surrogate="results/{task}/models/inn_surrogate.pt",

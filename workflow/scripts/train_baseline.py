@@ -9,7 +9,7 @@ from ipage.atomic import atomic_output
 from ipage.baselines import PARAMETER_TOLERANCE, inn_parameter_count, train_baseline
 from ipage.data import Split
 from ipage.device import select_device, set_threads
-from ipage.models.serialize import save_model
+from ipage.models.serialize import load_model, save_model
 from ipage.workflow_io import run, write_provenance
 
 NARROW = 32  # hidden widths below this starve the network
@@ -23,7 +23,10 @@ def main(smk, log):
     log(f"training {name} on {device} ({smk.threads} thread(s))")
     split = Split.load(smk.input[0])
     inn_params = inn_parameter_count(split, smk.params.inn, smk.params.dims)
-    trained = train_baseline(name, split, s, smk.params.seed, device, inn_params, log)
+    init = load_model(smk.input.init[0], device) if smk.input.init else None
+    if init is not None:
+        log(f"warm start: fine-tuning {smk.input.init[0]}")
+    trained = train_baseline(name, split, s, smk.params.seed, device, inn_params, log, init)
     ratio = trained.parameters / inn_params
     log(
         f"{trained.parameters} parameters (INN {inn_params}, ratio {ratio:.3f}), "

@@ -10,7 +10,7 @@ from ipage.atomic import atomic_output
 from ipage.data import Split
 from ipage.device import select_device, set_threads
 from ipage.models.normalize import count_parameters
-from ipage.models.serialize import save_model
+from ipage.models.serialize import load_model, save_model
 from ipage.train import INNSettings, train_inn
 from ipage.workflow_io import run, write_provenance
 
@@ -22,7 +22,12 @@ def main(smk, log):
     log(f"training on {device} ({smk.threads} thread(s))")
     split = Split.load(smk.input[0])
     settings = INNSettings.from_config(smk.params.inn, smk.params.dims)
-    final, surrogate, history, seconds = train_inn(split, settings, smk.params.seed, device, log)
+    init = load_model(smk.input.init[0], device) if smk.input.init else None
+    if init is not None:
+        log(f"warm start: fine-tuning {smk.input.init[0]}")
+    final, surrogate, history, seconds = train_inn(
+        split, settings, smk.params.seed, device, log, init
+    )
     log(f"{count_parameters(final)} parameters, trained in {seconds:.1f} s")
     with torch.no_grad():  # how far the surrogate's predictions can be trusted
         x_test = torch.as_tensor(split.x_test, dtype=torch.float32, device=device)
