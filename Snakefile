@@ -20,7 +20,7 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
-include: "workflow/rules/loop.smk"
+include: "workflow/rules/loop_common.smk"
 
 
 wildcard_constraints:
@@ -39,6 +39,7 @@ include: "workflow/rules/baselines.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/posterior.smk"
+include: "workflow/rules/loop.smk"
 
 
 rule all:
