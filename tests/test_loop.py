@@ -5,8 +5,11 @@ import re
 
 import numpy as np
 import pytest
+import torch
 
-from ipage.data import Split, save_npz_atomic
+from ipage.baselines import train_baseline
+from ipage.config import validate
+from ipage.data import Split, save_npz_atomic, split_rows
 from ipage.loop import (
     Resimulated,
     RoundRecord,
@@ -16,6 +19,8 @@ from ipage.loop import (
     verified,
 )
 from ipage.rounds import Round, base_task, task_pattern
+from ipage.tasks import get_task
+from ipage.train import INNSettings, train_inn
 
 
 def test_round_names_round_trip_and_chain_back_to_round_0():
@@ -114,3 +119,40 @@ def test_loop_table_charges_every_methods_earlier_calls_when_all_are_added():
         ("b", 0): 104,
         ("b", 1): 118,
     }
+
+
+def _two_rounds_of_sinewave_data() -> tuple[Split, Split]:
+    task = get_task("sinewave")
+    rng = np.random.default_rng(0)
+    x = task.sample_prior(400, rng)
+    first = split_rows(x, task.forward(x), (0.1, 0.1), rng)
+    x_new = task.sample_prior(100, rng) * 0.2  # re-simulated designs near the centre
+    return first, merge(first, [Resimulated(x_new, task.forward(x_new))])
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def test_warm_start_fine_tunes_the_previous_inn_with_its_standardisation():
+    round_0, round_1 = _two_rounds_of_sinewave_data()
+    inn = {**validate({"tasks": ["sinewave"]})["inn"], "blocks": 2, "hidden": 16, "epochs": 2}
+    cpu = torch.device("cpu")
+    previous, *_ = train_inn(round_0, INNSettings.from_config(inn, (1, 2)), 0, cpu, _quiet)
+    frozen = INNSettings.from_config({**inn, "lr": 1e-12}, (1, 2))  # Adam moves ~lr per step
+    warm, *_ = train_inn(round_1, frozen, 0, cpu, _quiet, init=previous)
+    scratch, *_ = train_inn(round_1, frozen, 0, cpu, _quiet)
+    for name, value in previous.state_dict().items():
+        torch.testing.assert_close(warm.state_dict()[name], value)
+    assert not torch.equal(scratch.x_norm.mean, previous.x_norm.mean)  # round 1's own data
+
+
+def test_warm_start_fine_tunes_the_previous_na_surrogate():
+    round_0, round_1 = _two_rounds_of_sinewave_data()
+    s = {"hidden": 16, "layers": 2, "epochs": 2, "batch_size": 64, "lr": 1e-3,
+         "lr_final_ratio": 0.5, "weight_decay": 0.0}  # fmt: skip
+    cpu = torch.device("cpu")
+    previous = train_baseline("mlp", round_0, s, 0, cpu, log=_quiet).model
+    warm = train_baseline("mlp", round_1, {**s, "lr": 1e-12}, 0, cpu, log=_quiet, init=previous)
+    for name, value in previous.state_dict().items():
+        torch.testing.assert_close(warm.model.state_dict()[name], value)

@@ -57,9 +57,9 @@ def test_round_1_trains_on_round_0_rows_plus_its_resimulated_solutions(tmp_path:
     # a third round reuses rounds 0 and 1: only round 2's jobs and the table are planned
     (workdir / "config.yaml").write_text(yaml.safe_dump(loop_config(rounds=3)))
     dry = snakemake_dry_run(
-        workdir, "--configfile", str(workdir / "config.yaml"), "results/tables/loop.csv"
+        workdir, "results/tables/loop.csv", "--configfile", str(workdir / "config.yaml")
     )
-    assert dry.returncode == 0, dry.stderr[-3000:]
+    assert dry.returncode == 0, dry.stdout[-3000:] + dry.stderr[-3000:]
     rules = set(re.findall(r"^rule (\w+):", dry.stdout, re.MULTILINE))
     assert rules == {
         "loop_split", "train_inn", "sample_latent", "localize", "resimulate", "loop_table"
