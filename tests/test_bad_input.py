@@ -373,7 +373,23 @@ CASES = [
         "override of an unknown section",
         lambda: validate(with_({"overrides": {"toy": {"innn": {"epochs": 3}}}})),
         "config 'overrides.toy': unknown key 'innn'; allowed: cinn, cvae, dataset, evaluation, "
-        "inn, localization, mdn, na, na_surrogate",
+        "inn, localization, loop, mdn, na, na_surrogate",
+    ),
+    (
+        "closed loop on a tabular task without a simulator",
+        lambda: validate(with_({"loop": {"rounds": 2}})),
+        "config 'loop.rounds': 2 rounds need a simulator, but tabular task 'toy' has none; "
+        "allowed: 1 (no loop), or set tabular.toy.simulator",
+    ),
+    (
+        "loop tolerance that is neither a number nor a percentage",
+        lambda: validate(with_({"loop": {"tolerance": "2 percent"}})),
+        "config 'loop.tolerance': '2 percent' does not match '^[0-9]+([.][0-9]+)?%$'",
+    ),
+    (
+        "loop rounds per task",
+        lambda: validate(with_({"overrides": {"toy": {"loop": {"rounds": 3}}}})),
+        "config 'overrides.toy.loop': unknown key 'rounds'; allowed: tolerance",
     ),
     (
         "override with a value of the wrong type",
