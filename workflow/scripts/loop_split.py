@@ -12,9 +12,9 @@ def main(smk, log):
         Resimulated.load(solutions, resim)
         for solutions, resim in zip(smk.input.solutions, smk.input.resim, strict=True)
     ]
-    for path, run_ in zip(smk.input.solutions, added, strict=True):
-        labelled = len(run_.labelled()[0])
-        log(f"{path}: {run_.calls} re-simulated, {labelled} added ({run_.calls - labelled} failed)")
+    for path, resimulated in zip(smk.input.solutions, added, strict=True):
+        calls, labelled = resimulated.calls, len(resimulated.labelled()[0])
+        log(f"{path}: {calls} re-simulated, {labelled} added ({calls - labelled} failed)")
     split = merge(previous, added)
     log(
         f"{smk.wildcards.task}: {len(previous.x_train)} training rows of the previous round + "

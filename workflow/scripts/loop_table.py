@@ -20,8 +20,10 @@ def main(smk, log):
         p.runs, smk.input.solutions, smk.input.resim, strict=True
     ):
         target = np.asarray(p.targets[task])
-        run_ = Resimulated.load(solutions, resim)
-        records.append(RoundRecord.score(task, method, number, run_, target, p.tolerances[task]))
+        resimulated = Resimulated.load(solutions, resim)
+        records.append(
+            RoundRecord.score(task, method, number, resimulated, target, p.tolerances[task])
+        )
     table = loop_table(records, dataset_calls, p.add)
     mode = "fine-tuned" if p.warm_start else "trained from scratch"
     log(f"add: {p.add}, networks {mode} each round")
