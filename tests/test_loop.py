@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from ipage.baselines import train_baseline
-from ipage.config import validate
+from ipage.config import section, target, validate
 from ipage.data import Split, save_npz_atomic, split_rows
 from ipage.loop import (
     Resimulated,
@@ -34,6 +34,20 @@ def test_round_names_round_trip_and_chain_back_to_round_0():
     assert base_task("crystal/round_3") == "crystal"
     with pytest.raises(ValueError, match="round 0"):
         Round("sinewave", 0).previous()
+
+
+def test_a_round_has_its_tasks_settings_target_and_simulator():
+    config = validate(
+        {
+            "tasks": ["sinewave"],
+            "targets": {"sinewave": [0.5]},
+            "overrides": {"sinewave": {"inn": {"epochs": 7}, "loop": {"tolerance": 0.1}}},
+        }
+    )
+    assert section(config, "sinewave/round_2_na", "inn")["epochs"] == 7
+    assert section(config, "sinewave/round_1", "loop")["tolerance"] == 0.1
+    assert target(config, "sinewave/round_1").tolist() == [0.5]
+    assert get_task("sinewave/round_3").name == "sinewave"
 
 
 def test_task_pattern_accepts_rounds_of_listed_tasks_only():
