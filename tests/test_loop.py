@@ -18,6 +18,8 @@ from ipage.loop import (
     merge,
     verified,
 )
+from ipage.report.figures import loop_figure
+from ipage.report.tables import loop_markdown
 from ipage.rounds import Round, base_task, task_pattern
 from ipage.tasks import get_task
 from ipage.train import INNSettings, train_inn
@@ -170,3 +172,14 @@ def test_warm_start_fine_tunes_the_previous_na_surrogate():
     warm = train_baseline("mlp", round_1, {**s, "lr": 1e-12}, 0, cpu, log=_quiet, init=previous)
     for name, value in previous.state_dict().items():
         torch.testing.assert_close(warm.model.state_dict()[name], value)
+
+
+def test_loop_table_renders_as_markdown_and_figure(tmp_path):
+    table = loop_table(_records(), {"t": 100}, "method")
+    text = loop_markdown(table, {"t": 0.05})
+    header, rule, *rows = text.splitlines()[:6]
+    assert "cumulative calls" in header and "cumulative verified" in header
+    assert len(rows) == 4 and "120" in rows[1]  # method a, round 1
+    assert "within (t 0.05)" in text
+    loop_figure(tmp_path / "loop.png", table)
+    assert (tmp_path / "loop.png").read_bytes()[:4] == b"\x89PNG"

@@ -5,7 +5,8 @@ import numpy as np
 from ipage.atomic import atomic_output, write_text_atomic
 from ipage.data import Split
 from ipage.loop import Resimulated, RoundRecord, loop_table
-from ipage.report.loop import loop_figure, loop_markdown
+from ipage.report.figures import loop_figure
+from ipage.report.tables import loop_markdown
 from ipage.workflow_io import run
 
 
