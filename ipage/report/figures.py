@@ -347,7 +347,7 @@ def loop_figure(path: str | Path, table: pd.DataFrame) -> None:
     tasks = ordered(table["task"], TASK_ORDER)
     methods = ordered(table["method"], METHOD_ORDER)
     colors = method_colors(methods)
-    fig, axes = _figure(1, len(tasks), 0.5 + 4.2 * len(tasks), 4.0)
+    fig, axes = _figure(1, len(tasks), 1.0 + 4.2 * len(tasks), 4.0)
     for ax, task in zip(axes[0], tasks, strict=True):
         for method in methods:
             rows = table[(table.task == task) & (table.method == method)].sort_values("round")
@@ -371,5 +371,5 @@ def loop_figure(path: str | Path, table: pd.DataFrame) -> None:
         ax.set_ylabel("verified designs (cumulative)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8)
-    fig.suptitle("Closed loop: verified designs at y* +- tol per simulator call")
+    fig.suptitle("Closed loop: designs within y* ± tol")
     _save(fig, path)
