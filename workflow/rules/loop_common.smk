@@ -29,9 +29,9 @@ def loop_runs(file):
 
 def loop_added(wildcards):
     """Round r's inputs: round r-1's split and the single-target runs it adds."""
-    previous = Round.parse(wildcards.task).previous().name
-    own = Round.parse(wildcards.task).method
-    methods = [own] if own else METHODS
+    this = Round.parse(wildcards.task)
+    previous = this.previous().name
+    methods = [this.method] if this.method else METHODS
     run = f"results/{previous}/{{method}}/single_target/{{file}}"
     return {
         "split": f"results/{previous}/data/split.npz",
