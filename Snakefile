@@ -6,6 +6,8 @@ from snakemake.utils import min_version
 
 min_version("9.0")
 
+from ipage.rounds import task_pattern
+
 # config/config.yaml only when no --configfile is given: a user's config file then stands
 # alone (schema defaults fill the gaps) instead of being merged over the default one.
 if not workflow.overwrite_configfiles:
@@ -22,10 +24,11 @@ report: "workflow/report/workflow.rst"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/loop_common.smk"
 
 
 wildcard_constraints:
-    task=one_of(KNOWN_TASKS),
+    task=task_pattern(KNOWN_TASKS),  # and their loop rounds (loop.smk)
     scenario="|".join(SCENARIOS),
     inn_method="|".join(INN_METHODS),
 
@@ -40,6 +43,7 @@ include: "workflow/rules/baselines.smk"
 include: "workflow/rules/evaluate.smk"
 include: "workflow/rules/report.smk"
 include: "workflow/rules/posterior.smk"
+include: "workflow/rules/loop.smk"
 
 
 # Every rule file adds its outputs to final_outputs() (common.smk).

@@ -92,10 +92,13 @@ def train_baseline(
     device: torch.device,
     target_parameters: int | None = None,
     log: Log = print,
+    init: nn.Module | None = None,
 ) -> TrainedBaseline:
     """Train the named baseline on its own objective; keep the best-validation state.
 
     s.hidden None means the width whose parameter count is closest to `target_parameters`.
+    init: a trained model of the same settings to fine-tune (a closed-loop round's warm
+    start); its parameters and data standardisation replace the fresh network's.
     """
     hidden = s.hidden
     if hidden is None:
@@ -104,6 +107,8 @@ def train_baseline(
         hidden = match_hidden(name, split.x_train, split.y_train, s, target_parameters)
     torch.manual_seed(seed)
     model = build(name, split.x_train, split.y_train, hidden, s, seed).to(device)
+    if init is not None:
+        model.load_state_dict(init.state_dict())
     n_params = count_parameters(model)
     log(f"{name}: hidden {hidden}, layers {s.layers}, {n_params} parameters")
     x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)

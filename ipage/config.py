@@ -16,6 +16,7 @@ import yaml
 
 from ipage.errors import IpageError, require
 from ipage.methods import BASELINE_METHODS, BASELINE_MODELS, INN_METHODS
+from ipage.rounds import base_task
 from ipage.settings import (
     BaselineSettings,
     EvaluationSettings,
@@ -131,6 +132,13 @@ def validate(config: dict) -> dict:
                 f"config 'targets.{task}': {target} has "
                 f"{len(target)} values but task {task!r} has y_dim = {y_dim}",
             )
+    rounds = config["loop"]["rounds"]
+    for task in config["tasks"]:  # a loop round's new rows come from the simulator
+        require(
+            rounds == 1 or task not in tabular or tabular[task].get("simulator") is not None,
+            f"config 'loop.rounds': {rounds} rounds need a simulator, but tabular task "
+            f"{task!r} has none; allowed: 1 (no loop), or set tabular.{task}.simulator",
+        )
     n_test = round(config["dataset"]["n_samples"] * config["dataset"]["test_fraction"])
     n_solutions = config["evaluation"]["n_solutions"]
     require(
@@ -187,7 +195,9 @@ def _check_tabular(config: dict, task: str) -> None:
 
 
 def task_options(config: dict, task: str) -> dict:
-    """Keyword options for get_task: task_options.<task>, or the tabular spec and seed."""
+    """Keyword options for get_task: task_options.<task>, or the tabular spec and seed
+    (a loop round, 'T/round_<r>...', has task T's)."""
+    task = base_task(task)
     if task in config.get("tabular", {}):
         return {"tabular": config["tabular"][task], "seed": config["seed"]}
     return config.get("task_options", {}).get(task, {})
@@ -225,7 +235,9 @@ def _with_defaults(config: dict, schema: dict) -> dict:
 
 
 def section(config: dict, task: str, name: str) -> dict[str, Any]:
-    """config[name] with config['overrides'][task][name] laid over it (per-task settings)."""
+    """config[name] with config['overrides'][task][name] laid over it (per-task settings;
+    a loop round has its task's)."""
+    task = base_task(task)
     merged = copy.deepcopy(config[name])
     merged.update(config.get("overrides", {}).get(task, {}).get(name, {}))
     return merged
@@ -237,7 +249,9 @@ def make_task(config: dict, task: str):
 
 def target(config: dict, task: str) -> np.ndarray:
     """The single-target scenario's y*: the config's override or the task's paper default
-    (learning coordinates: a tabular task's y* is given in data units and transformed)."""
+    (learning coordinates: a tabular task's y* is given in data units and transformed).
+    Every loop round of a task designs for the same y*."""
+    task = base_task(task)
     value = config["targets"].get(task)
     if value is not None and task in config.get("tabular", {}):
         return make_task(config, task).encode_target(value, f"config 'targets.{task}'")

@@ -164,11 +164,23 @@ def build_inn(split: Split, s: INNSettings, seed: int = 0) -> INN:
 
 
 def train_inn(
-    split: Split, s: INNSettings, *, seed: int, device: torch.device, log: Log = print
+    split: Split,
+    s: INNSettings,
+    *,
+    seed: int,
+    device: torch.device,
+    log: Log = print,
+    init: INN | None = None,
 ) -> tuple[INN, INN, list[dict], float]:
-    """Train the INN; return (final INN for sampling, best-L_y INN as surrogate, history, s)."""
+    """Train the INN; return (final INN for sampling, best-L_y INN as surrogate, history, s).
+
+    init: a trained INN of the same settings to fine-tune (a closed-loop round's warm start);
+    its parameters and data standardisation replace the fresh network's.
+    """
     torch.manual_seed(seed)
     model = build_inn(split, s, seed).to(device)
+    if init is not None:
+        model.load_state_dict(init.state_dict())
     schedule = Schedule(
         epochs=s.epochs,
         n_l=s.n_l,

@@ -7,6 +7,7 @@ legends.
 - resim_error_histograms: Omega(x) - y* per method, one row per scenario
 - inn_training: INN loss curves and the dynamic bi-directional lambda schedule
 - modes_vs_ns_plot: sinewave modes covered over the number of solutions N_s
+- loop_figure: closed-loop verified designs over cumulative simulator calls, per round
 """
 
 from __future__ import annotations
@@ -328,4 +329,37 @@ def modes_vs_ns_plot(path: str | Path, table: pd.DataFrame, n_modes: int | None 
     ax.set_title("Sinewave mode coverage vs number of solutions")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
+    _save(fig, path)
+
+
+def loop_figure(path: str | Path, table: pd.DataFrame) -> None:
+    """One panel per task: cumulative verified designs over cumulative simulator calls."""
+    tasks = ordered(table["task"], TASK_ORDER)
+    methods = ordered(table["method"], METHOD_ORDER)
+    colors = method_colors(methods)
+    fig, axes = _figure(1, len(tasks), 1.0 + 4.2 * len(tasks), 4.0)
+    for ax, task in zip(axes[0], tasks, strict=True):
+        for method in methods:
+            rows = table[(table.task == task) & (table.method == method)].sort_values("round")
+            ax.plot(
+                rows.cumulative_calls,
+                rows.cumulative_verified,
+                marker="o",
+                color=colors[method],
+                label=method_label(method),
+            )
+            for row in rows.itertuples():
+                ax.annotate(
+                    f"r{row.round}",
+                    (row.cumulative_calls, row.cumulative_verified),
+                    textcoords="offset points",
+                    xytext=(4, 4),
+                    fontsize=7,
+                )
+        ax.set_title(task_label(task))
+        ax.set_xlabel("cumulative simulator calls")
+        ax.set_ylabel("verified designs (cumulative)")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle("Closed loop: designs within y* ± tol")
     _save(fig, path)

@@ -1,5 +1,6 @@
 """Paper-style result tables (Tables 2 and 3 of the iPage paper) from the workflow's
-summary.csv, and the sinewave mode-coverage table over solution counts N_s.
+summary.csv, the sinewave mode-coverage table over solution counts N_s, and the closed loop's
+verified designs per round (loop_markdown).
 
 Rendering is a pure function of a DataFrame: rows are methods in the paper's order
 (unknown methods last, alphabetically; '<method>_binary' rows right after their method),
@@ -232,3 +233,30 @@ def solution_counts(n_available: int, wanted: Sequence[int] = (25, 50, 100, 200)
     if n_available < max(wanted) and n_available not in ns:
         ns.append(n_available)
     return ns
+
+
+# Closed-loop table (ipage.loop.loop_table): column -> header.
+LOOP_COLUMNS = {
+    "task": "task",
+    "method": "method",
+    "round": "round",
+    "calls": "re-sims",
+    "cumulative_calls": "cumulative calls",
+    "verified": "verified",
+    "cumulative_verified": "cumulative verified",
+    "resim_mse": "re-sim MSE",
+}
+
+
+def loop_markdown(table: pd.DataFrame, tolerances: dict[str, float]) -> str:
+    """One row per task, method and round; the tolerance of each task under the table."""
+    shown = table[list(LOOP_COLUMNS)].rename(columns=LOOP_COLUMNS)
+    shown["task"] = shown["task"].map(task_label)
+    shown["method"] = shown["method"].map(method_label)
+    text = shown.to_markdown(index=False, floatfmt=".3g")
+    notes = ", ".join(f"{task_label(t)} {tol:.3g}" for t, tol in tolerances.items())
+    return (
+        f"{text}\n\nverified: re-simulated single-target solutions with ||y - y*|| within "
+        f"({notes}); cumulative calls: dataset + re-simulations that fed the round + the "
+        "round's own.\n"
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipage.rounds import base_task
 from ipage.tasks.architecture import Architecture
 from ipage.tasks.ballistics import Ballistics
 from ipage.tasks.base import Capabilities, Task
@@ -20,7 +21,9 @@ TASKS: dict[str, type[Task]] = {
 
 def get_task(name: str, **options) -> Task:
     """Instantiate a registered task; `options` are task-specific settings from the config
-    (ipage.config.task_options: {"tabular": spec, "seed": seed} for a tabular task)."""
+    (ipage.config.task_options: {"tabular": spec, "seed": seed} for a tabular task).
+    A loop round's name ('sinewave/round_1') is its task's simulator."""
+    name = base_task(name)
     if "tabular" in options:  # a task defined under the config's `tabular:` key
         from ipage.tasks.tabular import Tabular
 

@@ -111,7 +111,7 @@ rule binarize_solutions:
     log:
         "logs/{task}/{method}_binary/{scenario}/binarize.log",
     wildcard_constraints:
-        task=one_of(tasks_where(lambda c: c.projection == "binarize")),
+        task=task_pattern(tasks_where(lambda c: c.projection == "binarize")),
         method="|".join(METHODS),
     conda:
         "../envs/ipage.yaml"

@@ -13,6 +13,7 @@ from ipage.methods import (
     SCENARIOS,
     trained_model,
 )
+from ipage.rounds import base_task
 from ipage.tasks import TASKS, task_capabilities
 
 try:
@@ -32,7 +33,7 @@ KNOWN_TASKS = [*TASKS, *TABULAR_TASKS]
 
 def capabilities(task):
     """What the workflow may do with a task (ipage.tasks.base.Capabilities)."""
-    return task_capabilities(task, **ipage_config.task_options(config, task))
+    return task_capabilities(base_task(task), **ipage_config.task_options(config, task))
 
 
 def tasks_where(wanted):

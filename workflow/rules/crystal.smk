@@ -133,7 +133,7 @@ rule crystal_resimulate:
     benchmark:
         "results/{task}/benchmarks/{method}_{scenario}_crystal_resimulate.tsv"
     wildcard_constraints:
-        task=CRYSTAL,
+        task=task_pattern([CRYSTAL]),
         method="|".join(METHODS),
     conda:
         "../envs/ipage.yaml"

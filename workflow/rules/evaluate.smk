@@ -16,7 +16,7 @@ rule resimulate:
     benchmark:
         "results/{task}/benchmarks/{method}_{scenario}_resimulate.tsv"
     wildcard_constraints:
-        task=one_of(tasks_where(lambda c: c.resimulation != "subset")),
+        task=task_pattern(tasks_where(lambda c: c.resimulation != "subset")),
     conda:
         "../envs/ipage.yaml"
     params:

@@ -3,6 +3,7 @@ rule train_inn:
     as the forward surrogate f_y and the final network for posterior sampling."""
     input:
         "results/{task}/data/split.npz",
+        init=warm_start("inn"),
     output:
         inn="results/{task}/models/inn.pt",
         surrogate="results/{task}/models/inn_surrogate.pt",
@@ -33,6 +34,7 @@ rule train_baseline:
     mlp (the forward MLP y = f(x) the neural adjoint searches; section na_surrogate)."""
     input:
         "results/{task}/data/split.npz",
+        init=lambda w: warm_start(w.model)(w),
     output:
         model="results/{task}/models/{model}.pt",
         history="results/{task}/models/{model}_history.csv",

@@ -9,7 +9,7 @@ from ipage.atomic import atomic_output
 from ipage.baselines import PARAMETER_TOLERANCE, inn_parameter_count, train_baseline
 from ipage.data import Split
 from ipage.device import select_device
-from ipage.models.serialize import save_model
+from ipage.models.serialize import load_model, save_model
 from ipage.settings import BaselineSettings, INNSettings
 from ipage.workflow_io import run, write_provenance
 
@@ -24,8 +24,18 @@ def main(smk, log):
     split = Split.load(smk.input[0])
     inn = INNSettings.from_section(smk.params.inn, smk.params.dims)
     inn_params = inn_parameter_count(split, inn)
+    init = load_model(smk.input.init[0], device) if smk.input.init else None
+    if init is not None:
+        log(f"warm start: fine-tuning {smk.input.init[0]}")
     trained = train_baseline(
-        name, split, s, seed=smk.params.seed, device=device, target_parameters=inn_params, log=log
+        name,
+        split,
+        s,
+        seed=smk.params.seed,
+        device=device,
+        target_parameters=inn_params,
+        log=log,
+        init=init,
     )
     ratio = trained.parameters / inn_params
     log(

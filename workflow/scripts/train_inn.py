@@ -10,7 +10,7 @@ from ipage.atomic import atomic_output
 from ipage.data import Split
 from ipage.device import select_device
 from ipage.models.normalize import count_parameters
-from ipage.models.serialize import save_model
+from ipage.models.serialize import load_model, save_model
 from ipage.settings import INNSettings
 from ipage.train import train_inn
 from ipage.workflow_io import run, write_provenance
@@ -22,8 +22,11 @@ def main(smk, log):
     log(f"training on {device} ({smk.threads} thread(s))")
     split = Split.load(smk.input[0])
     settings = INNSettings.from_section(smk.params.inn, smk.params.dims)
+    init = load_model(smk.input.init[0], device) if smk.input.init else None
+    if init is not None:
+        log(f"warm start: fine-tuning {smk.input.init[0]}")
     final, surrogate, history, seconds = train_inn(
-        split, settings, seed=smk.params.seed, device=device, log=log
+        split, settings, seed=smk.params.seed, device=device, log=log, init=init
     )
     log(f"{count_parameters(final)} parameters, trained in {seconds:.1f} s")
     with torch.no_grad():  # how far the surrogate's predictions can be trusted
