@@ -8,7 +8,8 @@ LOOP_ROUNDS = range(LOOP["rounds"])
 LOOP_ACTIVE = LOOP["rounds"] > 1
 LOOP_TABLE = "results/tables/loop"
 LOOP_FIGURE = "results/figures/loop.png"
-LOOP_OUTPUTS = [f"{LOOP_TABLE}.csv", f"{LOOP_TABLE}.md", LOOP_FIGURE] if LOOP_ACTIVE else []
+if LOOP_ACTIVE:
+    add_final_outputs([f"{LOOP_TABLE}.csv", f"{LOOP_TABLE}.md", LOOP_FIGURE])
 
 
 def loop_round(task, method, number):
