@@ -206,7 +206,7 @@ def write_audit(folder: Path, shifts: list[float]) -> Path:
     rows["cbm"] = rows["vbm"] + rows["gap"]
     rows["preset"], rows["preset_settings"] = "accurate", get_preset("accurate").describe()
     path = folder / "audit" / "accurate.csv"
-    path.parent.mkdir()
+    path.parent.mkdir(exist_ok=True)  # the shipped folder may have an audit already
     rows.to_csv(path, index=False, lineterminator="\n")
     return path
 
