@@ -104,6 +104,7 @@ def test_binarizing_tasks_project_to_zero_one_layouts():
         "architecture"
     ]
     task = get_task("architecture", size=8, k_max=4, **pixels)
+    assert task.capabilities == task_capabilities("architecture", **pixels)  # built = declared
     grey = np.random.default_rng(0).uniform(0, 1, size=(3, task.x_dim))
     assert set(np.unique(task.binarize(grey))) <= {0.0, 1.0}
 

@@ -116,6 +116,7 @@ class Architecture(Task):
         )
         self.evaluate = evaluate
         self.representation = representation
+        self.capabilities = self.capabilities_for(representation=representation)
         # Grey proposals need a projection to be printed ('<method>_binary' rows).
         self.grey_designs = representation == "pixels"
         self.k_max = k_max
