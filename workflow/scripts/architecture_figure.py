@@ -13,11 +13,10 @@ from ipage.tasks import get_task
 from ipage.workflow_io import run
 
 
-def solution_row(task, label: str, solutions_path, resim_path, k: int) -> LayoutRow:
+def solution_row(task, label: str, solutions: Solutions, resim: Resim, k: int) -> LayoutRow:
     """The first k layouts of repeat 0 with their re-simulated E."""
-    solutions = Solutions.load(solutions_path)
     valid = None if solutions.valid is None else solutions.valid[0]
-    y_all = Resim.load(resim_path).y[..., 0]
+    y_all = resim.y[..., 0]
     cells = np.clip(task.cells(solutions.x[0][:k]), 0.0, 1.0)
     notes = ["" if valid is None or valid[j] else " (no network)" for j in range(k)]
     return LayoutRow(label, cells, y_all[0, :k], y_all, notes)
@@ -25,12 +24,14 @@ def solution_row(task, label: str, solutions_path, resim_path, k: int) -> Layout
 
 def main(smk, log):
     task = get_task("architecture", **smk.params.options)
-    k = min(int(smk.params.columns), Solutions.load(smk.input.solutions).x.shape[1])
+    solutions = Solutions.load(smk.input.solutions)
+    k = min(int(smk.params.columns), solutions.x.shape[1])
     target = float(smk.params.target[0])
     first = "grey" if task.grey_designs else "layout"
-    rows = [solution_row(task, first, smk.input.solutions, smk.input.resim, k)]
+    rows = [solution_row(task, first, solutions, Resim.load(smk.input.resim), k)]
     if "binary" in smk.input.keys():  # the method's '_binary' row (grey designs only)
-        rows.append(solution_row(task, "binary", smk.input.binary, smk.input.binary_resim, k))
+        binary = Solutions.load(smk.input.binary), Resim.load(smk.input.binary_resim)
+        rows.append(solution_row(task, "binary", *binary, k))
     split = Split.load(smk.input.split)
     near = np.argsort(np.abs(split.y_train[:, 0] - target), kind="stable")[:k]
     cells = task.cells(split.x_train[near])
