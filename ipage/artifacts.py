@@ -143,6 +143,7 @@ class Latent(Artifact):
     targets: np.ndarray  # (n, y_dim)
     seconds: np.ndarray  # (R,) design time per repeat
     per_target: int  # candidates per target (oversampling of selecting methods, else 1)
+    draws: int = 1  # latent rows per candidate (z has per_target * draws rows per target)
 
 
 @dataclass(frozen=True)

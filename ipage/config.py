@@ -139,6 +139,15 @@ def validate(config: dict) -> dict:
             f"config 'loop.rounds': {rounds} rounds need a simulator, but tabular task "
             f"{task!r} has none; allowed: 1 (no loop), or set tabular.{task}.simulator",
         )
+    for task in config["tasks"]:  # draws are told apart by the padding they come back with
+        draws = section(config, task, "evaluation")["latent_draws"]
+        x_dim, dim_total = make_task(config, task).x_dim, inn_dims(config, task)[1]
+        require(
+            draws == 1 or dim_total > x_dim,
+            f"config 'evaluation.latent_draws': {draws} draws per sample need INN padding, "
+            f"but {task!r} has dim_total = x_dim = {x_dim}; allowed: 1, or inn.pad > 0 for "
+            f"{task!r} (overrides.{task}.inn.pad)",
+        )
     n_test = round(config["dataset"]["n_samples"] * config["dataset"]["test_fraction"])
     n_solutions = config["evaluation"]["n_solutions"]
     require(

@@ -18,14 +18,16 @@ from ipage.models.inn import INN
 from ipage.settings import LocalizationSettings
 from ipage.tasks.base import Task
 
-Posterior = Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # (y, z) -> x, raw units
+# (y, z) -> (x in raw units, padding residual per row: see INN.sample_x_padded)
+Posterior = Callable[[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]
 
 
 def latent_posterior(model: INN | CINN, kind: str) -> Posterior:
-    """x = h(y, z) of the method's posterior model (INNMethod.posterior names its kind)."""
+    """x = h(y, z) of the method's posterior model (INNMethod.posterior names its kind) and
+    its padding residual (the cINN has no padding: zero)."""
     if kind == "cinn":
-        return lambda y, z: model.inverse(z, y)
-    return model.sample_x
+        return lambda y, z: (model.inverse(z, y), torch.zeros(len(y), device=y.device))
+    return model.sample_x_padded
 
 
 @dataclass(frozen=True)
@@ -46,20 +48,28 @@ def solve(
     per_target: int,
     single_target: bool,
     localization: LocalizationSettings,
+    draws: int = 1,
     log: Callable[[str], None] | None = None,
 ) -> Solutions:
     """Solutions for n = len(targets) targets.
 
-    z holds per_target candidates per target, target-major (row i * per_target + j). With
-    per_target > 1 the best candidates by surrogate loss are kept: the best n overall for a
-    single target, the best one per target otherwise.
+    z holds per_target * draws latent rows per target, target-major (row i * per_target *
+    draws + j). Of each target's rows the per_target whose padding comes back smallest become
+    candidates (all of them for draws = 1). With per_target > 1 the best candidates by
+    surrogate loss are kept after localization: the best n overall for a single target, the
+    best one per target otherwise.
     """
     device = next(surrogate.parameters()).device
-    candidate_targets = np.repeat(targets, per_target, axis=0)
+    n = len(targets)
     with torch.no_grad():
-        y_t = torch.as_tensor(candidate_targets, dtype=torch.float32, device=device)
-        x0 = posterior(y_t, torch.as_tensor(z, dtype=torch.float32, device=device))
+        y_t = torch.as_tensor(
+            np.repeat(targets, per_target * draws, axis=0), dtype=torch.float32, device=device
+        )
+        x0, residual = posterior(y_t, torch.as_tensor(z, dtype=torch.float32, device=device))
     x0 = x0.cpu().numpy().astype(np.float64)
+    if draws > 1:
+        x0 = x0[best_per_group(residual.cpu().numpy(), n, per_target)]
+    candidate_targets = np.repeat(targets, per_target, axis=0)
     if method.localize:
         result = localize(
             surrogate, x0, candidate_targets, task.lower, task.upper, localization, log=log
@@ -72,7 +82,6 @@ def solve(
         loss = np.sum((pred.cpu().numpy() - candidate_targets) ** 2, axis=1)
         steps = np.zeros(len(x), dtype=np.int64)
     if per_target > 1:
-        n = len(targets)
         keep = best_per_group(loss, 1, n) if single_target else best_per_group(loss, n, 1)
         x, loss, steps = x[keep], loss[keep], steps[keep]
     return Solutions(x, loss, steps)

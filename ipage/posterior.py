@@ -53,26 +53,33 @@ def sample_conditional(
         return model.sample_x(y, generator).cpu().numpy().astype(np.float64)
 
 
-def sample_inn(inn: nn.Module, targets: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def sample_inn(
+    inn: nn.Module, targets: np.ndarray, rng: np.random.Generator, draws: int = 1
+) -> np.ndarray:
     """The raw INN posterior x = f^-1(y, z), z ~ N(0, I_z_dim): no latent design, no
-    localization (the paper's plain INN row)."""
+    localization (the paper's plain INN row). With draws > 1, each target's x is the one of
+    `draws` whose x padding comes back smallest (INN.sample_x_padded)."""
     device = next(inn.parameters()).device
-    z = rng.standard_normal((len(targets), inn.z_dim))
+    z = rng.standard_normal((len(targets) * draws, inn.z_dim))
     with torch.no_grad():
-        y_t = torch.as_tensor(targets, dtype=torch.float32, device=device)
-        x = inn.sample_x(y_t, torch.as_tensor(z, dtype=torch.float32, device=device))
-    return x.cpu().numpy().astype(np.float64)
+        y_t = torch.as_tensor(np.repeat(targets, draws, axis=0), dtype=torch.float32)
+        x, residual = inn.sample_x_padded(
+            y_t.to(device), torch.as_tensor(z, dtype=torch.float32, device=device)
+        )
+    best = residual.reshape(len(targets), draws).argmin(1).cpu().numpy()
+    x = x.cpu().numpy().astype(np.float64).reshape(len(targets), draws, -1)
+    return x[np.arange(len(targets)), best]
 
 
 def posterior_sampler(
-    name: str, task: Task, model: nn.Module | None, device: torch.device | str
+    name: str, task: Task, model: nn.Module | None, device: torch.device | str, draws: int = 1
 ) -> Sampler:
-    """The uniform sampler of a model name: 'prior' (no model), 'inn', or a conditional
-    baseline ('mdn', 'cinn', 'cvae')."""
+    """The uniform sampler of a model name: 'prior' (no model), 'inn' (`draws` latent draws
+    per sample, see sample_inn), or a conditional baseline ('mdn', 'cinn', 'cvae')."""
     if name == PRIOR:
         return lambda targets, rng: task.sample_prior(len(targets), rng)
     if name == "inn":
-        return lambda targets, rng: sample_inn(model, targets, rng)
+        return lambda targets, rng: sample_inn(model, targets, rng, draws)
     return lambda targets, rng: sample_conditional(model, targets, torch_generator(rng, device))
 
 

@@ -12,13 +12,16 @@ TRAIN_KEYS = ("epochs", "batch_size", "lr", "lr_final_ratio", "weight_decay")  #
 
 @dataclass(frozen=True, kw_only=True)
 class FitSettings:
-    """The optimiser's schedule: Adam with exponential lr decay to lr * lr_final_ratio."""
+    """The optimiser's schedule: Adam with exponential lr decay to lr * lr_final_ratio,
+    restarted from lr at the start of each of `lr_cycles` equal parts of the epochs (2 for the
+    INN: its schedule's second half learns the posterior, which a decayed lr starves)."""
 
     epochs: int
     batch_size: int
     lr: float
     lr_final_ratio: float = 0.1
     weight_decay: float = 0.0
+    lr_cycles: int = 1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -36,6 +39,7 @@ class INNSettings:
     lr: float
     lr_final_ratio: float
     weight_decay: float
+    lr_cycles: int
     n_l: float
     lambda_min: float
     lambda_y_final: float
@@ -55,7 +59,9 @@ class INNSettings:
 
     @property
     def training(self) -> FitSettings:
-        return FitSettings(**{key: getattr(self, key) for key in TRAIN_KEYS})
+        return FitSettings(
+            lr_cycles=self.lr_cycles, **{key: getattr(self, key) for key in TRAIN_KEYS}
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -109,6 +115,7 @@ class EvaluationSettings:
     n_solutions: int  # solutions per repeat and scenario
     repeats: int
     oversample: int  # latent candidates per iPage solution, the best kept by surrogate loss
+    latent_draws: int  # INN draws per candidate, the one with the smallest padding kept
     mode_tolerance: float  # |Omega(x) - y*| below which a sinewave solution counts for its mode
 
 

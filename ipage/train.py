@@ -51,13 +51,16 @@ def fit(
     xt = torch.as_tensor(x, dtype=torch.float32, device=device)
     yt = torch.as_tensor(y, dtype=torch.float32, device=device)
     opt = torch.optim.Adam(model.parameters(), lr=s.lr, weight_decay=s.weight_decay)
-    sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=s.lr_final_ratio ** (1 / epochs))
+    cycle = -(-epochs // s.lr_cycles)  # epochs per lr cycle (the last may be shorter)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda e: s.lr_final_ratio ** ((e % cycle) / cycle)
+    )
     best, best_state, history = np.inf, copy.deepcopy(model.state_dict()), []
     start = time.perf_counter()
     for epoch in range(epochs):
         model.train()
         order = torch.randperm(len(xt), generator=gen).to(device)
-        total, batches = 0.0, 0
+        total, batches, lr = 0.0, 0, opt.param_groups[0]["lr"]
         for idx in order.split(batch_size):
             opt.zero_grad()
             loss = batch_loss(xt[idx], yt[idx], epoch)
@@ -71,7 +74,7 @@ def fit(
             val = float(val_loss())
         if val < best:
             best, best_state = val, copy.deepcopy(model.state_dict())
-        row = {"epoch": epoch + 1, "train_loss": total / batches, "val_loss": val}
+        row = {"epoch": epoch + 1, "train_loss": total / batches, "val_loss": val, "lr": lr}
         row.update(epoch_stats(epoch) if epoch_stats else {})
         history.append(row)
         if (epoch + 1) % max(1, epochs // 20) == 0 or epoch + 1 == epochs:

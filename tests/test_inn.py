@@ -6,8 +6,8 @@ import torch
 
 from ipage.losses import mmd
 from ipage.models.inn import INN, ForwardSurrogate
-from ipage.settings import INNSettings
-from ipage.train import Schedule, inn_losses
+from ipage.settings import FitSettings, INNSettings
+from ipage.train import Schedule, fit, inn_losses
 
 
 def _trained_like_inn(seed=0):
@@ -93,6 +93,7 @@ def test_likelihood_loss_of_the_identity_map_is_the_gaussian_nll():
 
 
 _SETTINGS = dict(
+    lr_cycles=1,
     blocks=2,
     hidden=8,
     layers=1,
@@ -129,3 +130,22 @@ def test_losses_are_finite_without_padding(z_loss):
     )
     parts = inn_losses(inn, torch.as_tensor(x).float(), torch.as_tensor(y).float(), s)
     assert all(bool(torch.isfinite(v)) for v in parts.values()), parts
+
+
+def test_lr_decay_restarts_once_per_cycle():
+    """lr_cycles = 2: the exponential decay to lr * lr_final_ratio restarts at the half."""
+    x = np.random.default_rng(0).normal(size=(32, 2))
+    model = torch.nn.Linear(2, 1)
+    s = FitSettings(epochs=4, batch_size=16, lr=1.0, lr_final_ratio=0.25, lr_cycles=2)
+    result = fit(
+        model,
+        lambda xb, yb, epoch: ((model(xb) - yb) ** 2).mean(),
+        lambda: 0.0,
+        x,
+        x[:, :1],
+        s,
+        seed=0,
+        device=torch.device("cpu"),
+        log=lambda _: None,
+    )
+    np.testing.assert_allclose([row["lr"] for row in result.history], [1, 0.5, 1, 0.5])

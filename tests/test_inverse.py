@@ -38,7 +38,8 @@ def test_cinn_latent_posterior_is_the_inverse_of_its_forward_map():
     y = torch.full((20, 1), 0.7)
     z = torch.randn(20, 2, generator=torch.Generator().manual_seed(1))
     with torch.no_grad():
-        x = latent_posterior(model, "cinn")(y, z)
+        x, residual = latent_posterior(model, "cinn")(y, z)
+        assert torch.equal(residual, torch.zeros(20))
         z_back, _ = model(x, y)
     torch.testing.assert_close(z_back, z, atol=1e-4, rtol=0)
 
@@ -62,3 +63,27 @@ def test_ipage_on_the_cinn_localizes_selects_and_counts_steps():
     assert found.x.shape == (n, 2) and found.steps.shape == (n,)
     np.testing.assert_allclose((found.x**2).sum(1), 0.5, atol=2e-3)
     assert np.all(found.surrogate_loss < 1e-5) and found.steps.max() <= 300
+
+
+def test_latent_draws_keep_each_targets_smallest_padding_candidates():
+    """Of draws * per_target latent rows per target, the per_target with the smallest
+    padding residual are the candidates (here residual = z1^2, x = z / 4)."""
+    method = INN_METHODS["ipage"]
+    n, per_target, draws = 10, 2, 3
+    z = np.random.default_rng(0).normal(size=(n * per_target * draws, 2))
+    found = solve(
+        lambda y, z: (z / 4, z[:, 1] ** 2),
+        SumOfSquares(),
+        get_task("sinewave"),
+        method,
+        np.full((n, 1), 0.5),
+        z,
+        per_target=per_target,
+        single_target=False,
+        localization=LocalizationSettings(steps=0, lr=0.01),
+        draws=draws,
+    )
+    groups = np.abs(z[:, 1]).reshape(n, per_target * draws)
+    kept = np.sort(groups, axis=1)[:, :per_target]  # the allowed |z1| per target
+    assert found.x.shape == (n, 2)
+    assert np.all(np.isclose(np.abs(4 * found.x[:, 1])[:, None], kept).any(axis=1))

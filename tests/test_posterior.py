@@ -85,11 +85,13 @@ class _Shift(torch.nn.Module):
         super().__init__()
         self.w = torch.nn.Parameter(torch.zeros(1))
 
-    def sample_x(self, y, noise):
-        if isinstance(noise, torch.Generator):
-            noise = 1e-3 * torch.randn(len(y), 2, generator=noise, device=y.device)
-            return y.repeat(1, 2) + noise
-        return torch.cat([y, noise], dim=1)
+    def sample_x(self, y, generator):
+        noise = 1e-3 * torch.randn(len(y), 2, generator=generator, device=y.device)
+        return y.repeat(1, 2) + noise
+
+    def sample_x_padded(self, y, z):
+        """x = (y, z); the toy's 'padding' residual is z^2."""
+        return torch.cat([y, z], dim=1), z[:, 0] ** 2
 
 
 def test_samplers_are_seeded_and_shaped():
@@ -101,6 +103,10 @@ def test_samplers_are_seeded_and_shaped():
     assert np.array_equal(x, again)
     z = sample_inn(model, targets, np.random.default_rng(0))
     assert np.allclose(z[:, 1], np.random.default_rng(0).standard_normal(5), atol=1e-6)
+    picked = sample_inn(model, targets, np.random.default_rng(0), draws=8)
+    drawn = np.random.default_rng(0).standard_normal((5, 8)).astype(np.float32)
+    smallest = drawn[np.arange(5), np.abs(drawn).argmin(1)]
+    assert np.array_equal(picked[:, 1], smallest.astype(np.float64))
     prior = posterior_sampler(PRIOR, get_task("sinewave"), None, "cpu")
     assert prior(targets, np.random.default_rng(0)).shape == (5, 2)
 

@@ -75,8 +75,18 @@ class INN(nn.Module):
 
     def sample_x(self, y: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
         """Posterior sample x = f^-1(y, z) in raw x units (output padding set to zero)."""
+        return self.sample_x_padded(y, z)[0]
+
+    def sample_x_padded(
+        self, y: torch.Tensor, z: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(x = f^-1(y, z) in raw x units, squared norm of the x padding that came back).
+
+        Training data have (near) zero padding, so a draw whose padding comes back large is
+        one the bijection itself places off the data: the residual ranks draws by how
+        consistent the model finds them (0 for every row without padding)."""
         v = self.inverse_normalized(torch.cat([self.y_norm(y), z], dim=1))
-        return self.x_norm.inverse(v[:, : self.x_dim])
+        return self.x_norm.inverse(v[:, : self.x_dim]), (v[:, self.x_dim :] ** 2).sum(1)
 
 
 class ForwardSurrogate(nn.Module):

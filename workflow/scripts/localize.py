@@ -39,6 +39,7 @@ def main(smk, log):
             per_target=per_target,
             single_target=w.scenario == "single_target",
             localization=loc,
+            draws=latent.draws,
             log=log,
         )
         seconds.append(time.perf_counter() - start)  # inference + localization (paper Fig. 7)

@@ -21,6 +21,7 @@ def main(smk, log):
     posterior = latent_posterior(load_model(smk.input.posterior), method.posterior)
     surrogate = ForwardSurrogate(load_model(smk.input.surrogate))
     per_target = ev.oversample if method.select else 1
+    draws = ev.latent_draws if method.posterior == "inn" else 1
     dim = smk.params.z_dim
     out = {}
     for n_s in smk.params.ns:
@@ -28,7 +29,7 @@ def main(smk, log):
         xs = []
         for repeat in range(ev.repeats):
             rng = np.random.default_rng([smk.params.seed, 2, repeat, n_s])
-            z = candidate_latents(n_s, dim, method.sampling, per_target, rng)
+            z = candidate_latents(n_s, dim, method.sampling, per_target * draws, rng)
             found = solve(
                 posterior,
                 surrogate,
@@ -39,6 +40,7 @@ def main(smk, log):
                 per_target=per_target,
                 single_target=True,
                 localization=localization,
+                draws=draws,
             )
             xs.append(found.x)
         out[n_s] = np.stack(xs)

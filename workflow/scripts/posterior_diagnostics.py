@@ -16,13 +16,14 @@ def main(smk, log):
     w = smk.wildcards
     task = get_task(w.task, **smk.params.options)
     model = None if w.model == PRIOR else load_model(smk.input.model, device)
+    ev = EvaluationSettings(**smk.params.evaluation)
     row = diagnose(
         task,
         w.model,
-        posterior_sampler(w.model, task, model, device),
+        posterior_sampler(w.model, task, model, device, ev.latent_draws),
         Split.load(smk.input.split).y_test,
         np.asarray(smk.params.target, dtype=float),
-        EvaluationSettings(**smk.params.evaluation).n_solutions,
+        ev.n_solutions,
         smk.params.seed,
     )
     row.save(smk.output[0])

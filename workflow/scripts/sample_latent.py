@@ -19,18 +19,19 @@ def main(smk, log):
         Split.load(smk.input[0]), w.scenario, np.asarray(smk.params.target), ev.n_solutions
     )
     per_target = ev.oversample if method.select else 1
+    draws = ev.latent_draws if method.posterior == "inn" else 1
     n, dim = len(targets), smk.params.z_dim
     z, seconds = [], []
     for repeat in range(ev.repeats):
         start = time.perf_counter()
         rng = scenario_seed(smk.params.seed, w.scenario, repeat)
-        z.append(candidate_latents(n, dim, method.sampling, per_target, rng))
+        z.append(candidate_latents(n, dim, method.sampling, per_target * draws, rng))
         seconds.append(time.perf_counter() - start)
         log(
-            f"repeat {repeat + 1}/{ev.repeats}: {per_target} round(s) of {n} x {dim} "
+            f"repeat {repeat + 1}/{ev.repeats}: {per_target * draws} round(s) of {n} x {dim} "
             f"{method.sampling} latent samples in {seconds[-1]:.2f} s"
         )
-    Latent(np.stack(z), targets, np.array(seconds), per_target).save(smk.output[0])
+    Latent(np.stack(z), targets, np.array(seconds), per_target, draws).save(smk.output[0])
 
 
 run(snakemake, main)  # noqa: F821
