@@ -2,8 +2,9 @@
 
 Trains the product INN (ipage.train.train_inn) on one analytic task with the default config's
 settings changed by --set (JSON), then scores raw posterior samples x = f^-1(y, z), z ~ N(0, I)
-(no localization): re-sim MSE for the task's y* (1000 draws) and for the first 1000 test targets
-(one draw each), the share of draws inside the box, the best-L_y surrogate's held-out MSE and
+(no localization; evaluation.latent_draws draws per sample, see ipage.posterior.sample_inn):
+re-sim MSE for the task's y* (1000 samples) and for the first 1000 test targets
+(one sample each), the share of samples inside the box, the best-L_y surrogate's held-out MSE and
 the training time (1 CPU thread). Appends one JSON line per run to
 benchmarks/out/inn_variants.jsonl.
 
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from ipage import config as ipage_config  # noqa: E402
 from ipage.data import split_rows  # noqa: E402
+from ipage.posterior import sample_inn  # noqa: E402
 from ipage.train import train_inn  # noqa: E402
 
 
@@ -41,24 +43,23 @@ def main() -> None:
     config = ipage_config.validate(config)
     task = ipage_config.make_task(config, args.task)
     data = ipage_config.section(config, args.task, "dataset")
-    settings = ipage_config.resolve(config, args.task).inn
+    typed = ipage_config.resolve(config, args.task)
+    settings, draws = typed.inn, typed.evaluation.latent_draws
     rng = np.random.default_rng(config["seed"])
     x = task.sample_prior(data["n_samples"], rng)
     split = split_rows(x, task.forward(x), (data["val_fraction"], data["test_fraction"]), rng)
     final, surrogate, _, seconds = train_inn(
         split, settings, seed=config["seed"], device=torch.device("cpu"), log=lambda _: None
     )
-    gen = torch.Generator().manual_seed(1)
     targets = {
         "single": np.tile(task.default_target, (1000, 1)),
         "many": split.y_test[:1000],
     }
     row = {"task": args.task, "set": changes, "train_seconds": round(seconds, 1)}
+    row["latent_draws"] = draws
     with torch.no_grad():
         for scenario, y in targets.items():
-            z = torch.randn(len(y), settings.z_dim, generator=gen)
-            xs = final.sample_x(torch.as_tensor(y, dtype=torch.float32), z).numpy()
-            xs = xs.astype(np.float64)
+            xs = sample_inn(final, y, np.random.default_rng(1), draws)
             row[f"resim_mse_{scenario}"] = float(np.mean(np.sum((task.forward(xs) - y) ** 2, 1)))
             row[f"in_box_{scenario}"] = float(
                 np.mean(np.all((xs >= task.lower) & (xs <= task.upper), 1))

@@ -43,6 +43,7 @@ def main() -> None:
     task = ipage_config.make_task(config, "sinewave")
     typed = ipage_config.resolve(config, "sinewave")
     loc, oversample = typed.localization, typed.evaluation.oversample
+    draws = typed.evaluation.latent_draws
     models = ROOT / "results/sinewave/models"
     inn = load_model(models / "inn.pt")
     surrogate = ForwardSurrogate(load_model(models / "inn_surrogate.pt"))
@@ -54,7 +55,7 @@ def main() -> None:
             modes, mse = [], []
             for repeat in range(args.repeats):
                 rng = np.random.default_rng([7, repeat, n_s])
-                z = candidate_latents(n_s, inn.z_dim, strategy, oversample, rng)
+                z = candidate_latents(n_s, inn.latent_dim, strategy, oversample, rng, draws)
                 found = solve(
                     latent_posterior(inn, method.posterior),
                     surrogate,
@@ -65,6 +66,7 @@ def main() -> None:
                     per_target=oversample,
                     single_target=True,
                     localization=loc,
+                    draws=draws,
                 )
                 modes.append(modes_covered(task, found.x, target)[0])
                 mse.append(float(np.mean(resim_errors(task, found.x, target[None, :]))))

@@ -63,7 +63,7 @@ def main() -> None:
         start = time.perf_counter()
         with torch.no_grad():  # posterior samples from random latents (srs), then localize
             y_t = torch.as_tensor(targets, dtype=torch.float32, device=device)
-            z = torch.randn(n, settings.z_dim, generator=torch.Generator().manual_seed(1)).to(
+            z = torch.randn(n, final.latent_dim, generator=torch.Generator().manual_seed(1)).to(
                 device
             )
             x0 = final.sample_x(y_t, z).cpu().numpy().astype(np.float64)

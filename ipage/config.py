@@ -288,6 +288,15 @@ def resolve(config: dict, task: str) -> TaskSettings:
     )
 
 
+def latent_dim(config: dict, task: str) -> int:
+    """Columns of the INN's latent draws: z, plus the output padding when the likelihood L_z
+    gives it a density (INN.latent_dim, which the trained model answers the same)."""
+    z_dim, dim_total = inn_dims(config, task)
+    pads = dim_total - make_task(config, task).y_dim - z_dim
+    likelihood = section(config, task, "inn")["z_loss"] == "likelihood"
+    return z_dim + (pads if likelihood else 0)
+
+
 def inn_dims(config: dict, task: str) -> tuple[int, int]:
     """(z_dim, dim_total) of the task's INN: defaults z = x_dim - y_dim (at least 1) and
     dim_total = max(x_dim, y_dim + z_dim) + pad."""

@@ -56,11 +56,11 @@ def sample_conditional(
 def sample_inn(
     inn: nn.Module, targets: np.ndarray, rng: np.random.Generator, draws: int = 1
 ) -> np.ndarray:
-    """The raw INN posterior x = f^-1(y, z), z ~ N(0, I_z_dim): no latent design, no
+    """The raw INN posterior x = f^-1(y, z), z ~ N(0, I_latent_dim): no latent design, no
     localization (the paper's plain INN row). With draws > 1, each target's x is the one of
     `draws` whose x padding comes back smallest (INN.sample_x_padded)."""
     device = next(inn.parameters()).device
-    z = rng.standard_normal((len(targets) * draws, inn.z_dim))
+    z = rng.standard_normal((len(targets) * draws, inn.latent_dim))
     with torch.no_grad():
         y_t = torch.as_tensor(np.repeat(targets, draws, axis=0), dtype=torch.float32)
         x, residual = inn.sample_x_padded(

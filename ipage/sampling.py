@@ -50,16 +50,34 @@ def uniform_design(n: int, dim: int, strategy: str, rng: np.random.Generator) ->
 
 def latent_samples(n: int, dim: int, strategy: str, rng: np.random.Generator) -> np.ndarray:
     """n draws of z ~ N(0, I_dim) placed by the named space-filling strategy."""
-    u = uniform_design(n, dim, strategy, rng)
-    eps = 0.5 / n  # keep ppf finite if a design touches the cube's faces
+    return _to_normal(uniform_design(n, dim, strategy, rng))
+
+
+def _to_normal(u: np.ndarray) -> np.ndarray:
+    eps = 0.5 / len(u)  # keep ppf finite if a design touches the cube's faces
     return norm.ppf(np.clip(u, eps, 1 - eps))
 
 
 def candidate_latents(
-    n: int, dim: int, strategy: str, per_target: int, rng: np.random.Generator
+    n: int,
+    dim: int,
+    strategy: str,
+    per_target: int,
+    rng: np.random.Generator,
+    draws: int = 1,
 ) -> np.ndarray:
-    """per_target candidates for each of n targets, shape (n * per_target, dim), target-major
-    (candidate j of target i is row i * per_target + j, as localization's selection expects):
-    one space-filling design of n points per candidate round."""
-    rounds = [latent_samples(n, dim, strategy, rng) for _ in range(per_target)]
-    return np.stack(rounds, axis=1).reshape(n * per_target, dim)
+    """per_target * draws candidates for each of n targets, shape (n * per_target * draws,
+    dim), target-major (target i owns rows i * per_target * draws onwards, as the selection
+    in ipage.inverse.solve expects): one space-filling design of n points per candidate round.
+
+    With draws > 1 each round's design is used draws times, cyclically shifted by a random
+    whole number of strata in every coordinate: each copy is still a Latin hypercube with the
+    same distances on the torus, and the costly maximin optimisation runs once per round.
+    """
+    rounds = []
+    for _ in range(per_target):
+        u = uniform_design(n, dim, strategy, rng)
+        rounds.append(_to_normal(u))
+        for _ in range(draws - 1):
+            rounds.append(_to_normal((u + rng.integers(n, size=dim) / n) % 1.0))
+    return np.stack(rounds, axis=1).reshape(n * per_target * draws, dim)

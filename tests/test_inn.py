@@ -44,6 +44,20 @@ def test_sample_x_inverts_predict_y_when_output_padding_is_zero():
     torch.testing.assert_close(ForwardSurrogate(inn)(x), inn.predict_y(x))
 
 
+def test_drawn_output_padding_makes_sampling_the_exact_inverse():
+    """With the output padding in the latent (the likelihood INN), sample_x of a data point's
+    own [z, pad / std] gives that point back, and its x padding comes back as zero."""
+    inn, x = _trained_like_inn()
+    inn.output_pad_std = 0.05
+    assert inn.latent_dim == 2 + 4  # z and the four output pads
+    out = inn.forward_normalized(x).detach()
+    y = inn.y_norm.inverse(out[:, :2])
+    latent = torch.cat([out[:, 2:4], out[:, 4:] / 0.05], dim=1)
+    x_back, residual = inn.sample_x_padded(y, latent)
+    torch.testing.assert_close(x_back, x, atol=1e-5, rtol=0)
+    assert float(residual.max()) < 1e-9
+
+
 def test_mmd_zero_for_identical_and_positive_for_shifted_samples():
     gen = torch.Generator().manual_seed(0)
     a = torch.randn(500, 3, generator=gen)

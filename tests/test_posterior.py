@@ -79,7 +79,7 @@ def test_a_perfect_sampler_is_closer_to_the_reference_than_the_prior():
 class _Shift(torch.nn.Module):
     """A toy conditional sampler x = y + noise, and a toy INN x = (y, z)."""
 
-    z_dim = 1
+    latent_dim = 1
 
     def __init__(self):
         super().__init__()

@@ -57,3 +57,26 @@ def test_candidate_latents_are_target_major_rounds_of_one_design_each():
         strata = np.floor(norm.cdf(z[j::per_target]) * n).astype(int)
         for d in range(dim):  # one point per stratum: round j is a Latin hypercube
             assert sorted(strata[:, d]) == list(range(n))
+
+
+def test_latent_draws_are_shifted_copies_of_each_rounds_design():
+    """draws > 1: every copy of a round is a Latin hypercube, the same design cyclically
+    shifted by whole strata (so maximin is optimised once per round)."""
+    from scipy.stats import norm
+
+    from ipage.sampling import candidate_latents
+
+    n, dim, per_target, draws = 32, 2, 2, 3
+    z = candidate_latents(n, dim, "maximin_lhs", per_target, np.random.default_rng(0), draws)
+    assert z.shape == (n * per_target * draws, dim)
+    copies = z.reshape(n, per_target, draws, dim)
+    for j in range(per_target):
+        strata = np.floor(norm.cdf(copies[:, j]) * n).astype(int)  # (n, draws, dim)
+        for k in range(draws):
+            for d in range(dim):
+                assert sorted(strata[:, k, d]) == list(range(n))
+                shift = (strata[:, k, d] - strata[:, 0, d]) % n
+                assert len(set(shift)) == 1  # one whole-stratum shift per coordinate
+    plain = candidate_latents(n, dim, "lhs", per_target, np.random.default_rng(1))
+    again = candidate_latents(n, dim, "lhs", per_target, np.random.default_rng(1), draws=1)
+    np.testing.assert_array_equal(plain, again)

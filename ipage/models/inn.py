@@ -19,6 +19,11 @@ from ipage.models.normalize import Standardizer
 class INN(nn.Module):
     """Bijection on R^dim_total between padded standardised x and [y, z, pad]."""
 
+    # The output padding's std in the model's density: > 0 (the likelihood L_z's y_sigma)
+    # makes it part of the latent that sampling draws; 0 pins it to zero (the MMD INN, and
+    # models saved before the padding was drawn).
+    output_pad_std: float = 0.0
+
     def __init__(
         self,
         x_train: np.ndarray,
@@ -30,12 +35,14 @@ class INN(nn.Module):
         layers: int = 2,
         clamp: float = 2.0,
         seed: int = 0,
+        output_pad_std: float = 0.0,
     ):
         super().__init__()
         self.x_dim, self.y_dim, self.z_dim = x_train.shape[1], y_train.shape[1], z_dim
         if dim_total < max(self.x_dim, self.y_dim + z_dim):
             raise ValueError(f"dim_total={dim_total} < max(x_dim, y_dim + z_dim)")
         self.dim_total = dim_total
+        self.output_pad_std = output_pad_std
         self.x_norm = Standardizer(x_train)
         self.y_norm = Standardizer(y_train)
         self.couplings = nn.ModuleList(
@@ -45,6 +52,12 @@ class INN(nn.Module):
         perms = torch.stack([torch.randperm(dim_total, generator=gen) for _ in range(blocks)])
         self.register_buffer("perms", perms)
         self.register_buffer("inv_perms", torch.argsort(perms, dim=1))
+
+    @property
+    def latent_dim(self) -> int:
+        """Columns of a latent draw: z, plus the output padding when it is drawn."""
+        pads = self.dim_total - self.y_dim - self.z_dim
+        return self.z_dim + (pads if self.output_pad_std > 0 else 0)
 
     def pad(self, v: torch.Tensor) -> torch.Tensor:
         """Zero-pad standardised x (or [y, z]) to dim_total columns."""
@@ -74,7 +87,7 @@ class INN(nn.Module):
         return self.y_norm.inverse(self.forward_normalized(x)[:, : self.y_dim])
 
     def sample_x(self, y: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        """Posterior sample x = f^-1(y, z) in raw x units (output padding set to zero)."""
+        """Posterior sample x = f^-1(y, z) in raw x units, z of latent_dim N(0, 1) columns."""
         return self.sample_x_padded(y, z)[0]
 
     def sample_x_padded(
@@ -82,10 +95,12 @@ class INN(nn.Module):
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """(x = f^-1(y, z) in raw x units, squared norm of the x padding that came back).
 
-        Training data have (near) zero padding, so a draw whose padding comes back large is
-        one the bijection itself places off the data: the residual ranks draws by how
-        consistent the model finds them (0 for every row without padding)."""
-        v = self.inverse_normalized(torch.cat([self.y_norm(y), z], dim=1))
+        z: latent_dim standard-normal columns, the last ones (if any) scaled to the output
+        padding's std. Training data have (near) zero x padding, so a draw whose padding comes
+        back large is one the bijection itself places off the data: the residual ranks draws
+        by how consistent the model finds them (0 for every row without padding)."""
+        latent = torch.cat([z[:, : self.z_dim], self.output_pad_std * z[:, self.z_dim :]], 1)
+        v = self.inverse_normalized(torch.cat([self.y_norm(y), latent], dim=1))
         return self.x_norm.inverse(v[:, : self.x_dim]), (v[:, self.x_dim :] ** 2).sum(1)
 
 

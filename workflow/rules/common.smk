@@ -92,11 +92,12 @@ def inn_dims(wildcards):
     return ipage_config.inn_dims(config, wildcards.task)
 
 
-def z_dim(wildcards):
-    """Latent dimension of the method's posterior: the INN's z, or x itself for the cINN."""
+def latent_dim(wildcards):
+    """Latent dimension of the method's posterior: the INN's latent draws (z and, for the
+    likelihood INN, its output padding), or x itself for the cINN."""
     if INN_METHODS[wildcards.inn_method].posterior == "cinn":
         return ipage_config.make_task(config, wildcards.task).x_dim
-    return ipage_config.inn_dims(config, wildcards.task)[0]
+    return ipage_config.latent_dim(config, wildcards.task)
 
 
 def posterior_model(wildcards):

@@ -13,7 +13,7 @@ rule sample_latent:
         "../envs/ipage.yaml"
     params:
         evaluation=settings("evaluation"),
-        z_dim=z_dim,
+        latent_dim=latent_dim,
         target=scenario_target,
         seed=config["seed"],
     script:
@@ -62,7 +62,7 @@ rule ns_study:
         ns=lambda w: ns_values(ipage_config.section(config, w.task, "evaluation")),
         localization=settings("localization"),
         evaluation=settings("evaluation"),
-        z_dim=z_dim,
+        latent_dim=latent_dim,
         target=single_target,
         options=task_options,
         seed=config["seed"],

@@ -22,14 +22,14 @@ def main(smk, log):
     surrogate = ForwardSurrogate(load_model(smk.input.surrogate))
     per_target = ev.oversample if method.select else 1
     draws = ev.latent_draws if method.posterior == "inn" else 1
-    dim = smk.params.z_dim
+    dim = smk.params.latent_dim
     out = {}
     for n_s in smk.params.ns:
         targets = np.tile(np.asarray(smk.params.target, dtype=float), (n_s, 1))
         xs = []
         for repeat in range(ev.repeats):
             rng = np.random.default_rng([smk.params.seed, 2, repeat, n_s])
-            z = candidate_latents(n_s, dim, method.sampling, per_target * draws, rng)
+            z = candidate_latents(n_s, dim, method.sampling, per_target, rng, draws)
             found = solve(
                 posterior,
                 surrogate,

@@ -20,16 +20,17 @@ def main(smk, log):
     )
     per_target = ev.oversample if method.select else 1
     draws = ev.latent_draws if method.posterior == "inn" else 1
-    n, dim = len(targets), smk.params.z_dim
+    n, dim = len(targets), smk.params.latent_dim
     z, seconds = [], []
     for repeat in range(ev.repeats):
         start = time.perf_counter()
         rng = scenario_seed(smk.params.seed, w.scenario, repeat)
-        z.append(candidate_latents(n, dim, method.sampling, per_target * draws, rng))
+        z.append(candidate_latents(n, dim, method.sampling, per_target, rng, draws))
         seconds.append(time.perf_counter() - start)
         log(
-            f"repeat {repeat + 1}/{ev.repeats}: {per_target * draws} round(s) of {n} x {dim} "
-            f"{method.sampling} latent samples in {seconds[-1]:.2f} s"
+            f"repeat {repeat + 1}/{ev.repeats}: {per_target} round(s) of {n} x {dim} "
+            f"{method.sampling} latent samples ({draws} shifted copies each) in "
+            f"{seconds[-1]:.2f} s"
         )
     Latent(np.stack(z), targets, np.array(seconds), per_target, draws).save(smk.output[0])
 
