@@ -24,7 +24,7 @@ def test_resolve_lays_each_tasks_overrides_over_the_sections():
     assert (robot.inn.z_dim, robot.inn.dim_total) == (2, 4 + 2)  # the default z, x_dim + pad
     assert ipage_config.latent_dim(config, "sinewave") == 2 + 1  # z and the output padding
     assert ipage_config.latent_dim(config, "architecture") == arch.inn.z_dim  # MMD: pinned
-    assert (sine.evaluation.latent_draws, arch.evaluation.latent_draws) == (50, 1)
+    assert (sine.evaluation.latent_draws, arch.evaluation.latent_draws) == (25, 1)
     assert robot.inn.lambda_x_final == 0.0 and arch.inn.lambda_x_final == 10.0
     assert robot.inn.training == FitSettings(
         epochs=100, batch_size=512, lr=0.001, lr_final_ratio=0.05, weight_decay=0.0
