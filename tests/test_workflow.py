@@ -84,12 +84,15 @@ def planned_outputs(result: subprocess.CompletedProcess) -> set[str]:
 
 def touched_run(workdir: Path, config: dict) -> Path:
     """A run that looks finished: every output made empty, then recorded by --touch (its
-    params stored as a real run stores them), in seconds instead of a real run."""
+    params stored as a real run stores them), in seconds instead of a real run. --forceall:
+    every job is touched and recorded, whatever order the empty files got their mtimes in
+    (without it a job whose output happened to be newer than its inputs went unrecorded, and
+    a later params change could not rerun it)."""
     make_workdir(workdir, config)
     for path in planned_outputs(snakemake(workdir, "-n", *RERUN_TARGETS)):
         (workdir / path).parent.mkdir(parents=True, exist_ok=True)
         (workdir / path).touch()
-    snakemake(workdir, *RERUN_TARGETS, "--touch", timeout=120)
+    snakemake(workdir, *RERUN_TARGETS, "--touch", "--forceall", timeout=120)
     return workdir
 
 
