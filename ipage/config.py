@@ -24,8 +24,10 @@ from ipage.settings import (
     LocalizationSettings,
     NASettings,
     TaskSettings,
+    latent_columns,
 )
 from ipage.tasks import TASKS, get_task
+from ipage.tasks.base import Task
 
 # Package data (pyproject.toml), so a non-editable install finds it too.
 SCHEMA_PATH = Path(__file__).resolve().parent / "schemas" / "config.schema.yaml"
@@ -141,9 +143,12 @@ def validate(config: dict) -> dict:
         )
     for task in config["tasks"]:  # draws are told apart by the padding they come back with
         draws = section(config, task, "evaluation")["latent_draws"]
-        x_dim, dim_total = make_task(config, task).x_dim, inn_dims(config, task)[1]
+        if draws == 1:  # nothing to check: no task is built (a tabular one reads its table)
+            continue
+        t = make_task(config, task)
+        x_dim, dim_total = t.x_dim, _inn_dims(section(config, task, "inn"), t, task)[1]
         require(
-            draws == 1 or dim_total > x_dim,
+            dim_total > x_dim,
             f"config 'evaluation.latent_draws': {draws} draws per sample need INN padding, "
             f"but {task!r} has dim_total = x_dim = {x_dim}; allowed: 1, or inn.pad > 0 for "
             f"{task!r} (overrides.{task}.inn.pad)",
@@ -289,19 +294,21 @@ def resolve(config: dict, task: str) -> TaskSettings:
 
 
 def latent_dim(config: dict, task: str) -> int:
-    """Columns of the INN's latent draws: z, plus the output padding when the likelihood L_z
-    gives it a density (INN.latent_dim, which the trained model answers the same)."""
-    z_dim, dim_total = inn_dims(config, task)
-    pads = dim_total - make_task(config, task).y_dim - z_dim
-    likelihood = section(config, task, "inn")["z_loss"] == "likelihood"
-    return z_dim + (pads if likelihood else 0)
+    """Columns of the INN's latent draws (INN.latent_dim, which the trained model answers
+    the same): z, plus the output padding when the likelihood L_z gives it a density."""
+    inn, t = section(config, task, "inn"), make_task(config, task)
+    settings = INNSettings.from_section(inn, _inn_dims(inn, t, task))
+    return latent_columns(settings.z_dim, settings.dim_total, t.y_dim, settings.output_pad_std)
 
 
 def inn_dims(config: dict, task: str) -> tuple[int, int]:
     """(z_dim, dim_total) of the task's INN: defaults z = x_dim - y_dim (at least 1) and
     dim_total = max(x_dim, y_dim + z_dim) + pad."""
-    inn = section(config, task, "inn")
-    t = make_task(config, task)
+    return _inn_dims(section(config, task, "inn"), make_task(config, task), task)
+
+
+def _inn_dims(inn: dict, t: Task, task: str) -> tuple[int, int]:
+    """inn_dims from the task's resolved `inn` section and its built task t."""
     z_dim = inn["z_dim"] or max(1, t.x_dim - t.y_dim)
     dim_total = inn["dim_total"] or max(t.x_dim, t.y_dim + z_dim) + inn["pad"]
     require(

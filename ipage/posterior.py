@@ -62,9 +62,9 @@ def sample_inn(
     device = next(inn.parameters()).device
     z = rng.standard_normal((len(targets) * draws, inn.latent_dim))
     with torch.no_grad():
-        y_t = torch.as_tensor(np.repeat(targets, draws, axis=0), dtype=torch.float32)
+        y_t = torch.as_tensor(np.repeat(targets, draws, axis=0), dtype=torch.float32, device=device)
         x, residual = inn.sample_x_padded(
-            y_t.to(device), torch.as_tensor(z, dtype=torch.float32, device=device)
+            y_t, torch.as_tensor(z, dtype=torch.float32, device=device)
         )
     best = residual.reshape(len(targets), draws).argmin(1).cpu().numpy()
     x = x.cpu().numpy().astype(np.float64).reshape(len(targets), draws, -1)

@@ -10,6 +10,13 @@ from dataclasses import dataclass
 TRAIN_KEYS = ("epochs", "batch_size", "lr", "lr_final_ratio", "weight_decay")  # FitSettings
 
 
+def latent_columns(z_dim: int, dim_total: int, y_dim: int, output_pad_std: float) -> int:
+    """Columns of an INN's latent draw: z, plus the output padding when it has a density
+    (output_pad_std > 0) and is therefore drawn rather than pinned to zero."""
+    pads = dim_total - y_dim - z_dim
+    return z_dim + (pads if output_pad_std > 0 else 0)
+
+
 @dataclass(frozen=True, kw_only=True)
 class FitSettings:
     """The optimiser's schedule: Adam with exponential lr decay to lr * lr_final_ratio,
@@ -56,6 +63,12 @@ class INNSettings:
         if kw["lambda_x_final"] is None:
             kw["lambda_x_final"] = kw["n_l"]
         return cls(z_dim=dims[0], dim_total=dims[1], **kw)
+
+    @property
+    def output_pad_std(self) -> float:
+        """The output padding's std in the INN's density: the likelihood L_z's y_sigma (the
+        padding is then part of the latent), 0 for the MMD INN (pinned to zero)."""
+        return self.y_sigma if self.z_loss == "likelihood" else 0.0
 
     @property
     def training(self) -> FitSettings:

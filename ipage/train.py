@@ -163,7 +163,7 @@ def build_inn(split: Split, s: INNSettings, seed: int = 0) -> INN:
         layers=s.layers,
         clamp=s.clamp,
         seed=seed,
-        output_pad_std=s.y_sigma if s.z_loss == "likelihood" else 0.0,
+        output_pad_std=s.output_pad_std,
     )
 
 

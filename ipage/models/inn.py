@@ -14,6 +14,7 @@ from torch import nn
 
 from ipage.models.coupling import AffineCoupling
 from ipage.models.normalize import Standardizer
+from ipage.settings import latent_columns
 
 
 class INN(nn.Module):
@@ -56,8 +57,7 @@ class INN(nn.Module):
     @property
     def latent_dim(self) -> int:
         """Columns of a latent draw: z, plus the output padding when it is drawn."""
-        pads = self.dim_total - self.y_dim - self.z_dim
-        return self.z_dim + (pads if self.output_pad_std > 0 else 0)
+        return latent_columns(self.z_dim, self.dim_total, self.y_dim, self.output_pad_std)
 
     def pad(self, v: torch.Tensor) -> torch.Tensor:
         """Zero-pad standardised x (or [y, z]) to dim_total columns."""
