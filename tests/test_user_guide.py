@@ -66,6 +66,11 @@ def test_readme_install_and_test_commands_are_the_ci_commands():
     assert ci_lines[-1] == test, ".ci/run must end with the README's test command, verbatim"
 
 
+def test_readme_is_a_short_user_guide_without_machine_paths():
+    assert len(README.splitlines()) <= 200, "measurements belong in docs/benchmarks.md"
+    assert not re.search(r"(/work|/home|/tmp|/scratch)/", README)
+
+
 @pytest.fixture(scope="module")
 def runtime_python(tmp_path_factory) -> Path:
     """`pip install -e .`: the project's dependencies only."""
