@@ -98,6 +98,17 @@ def localize(
     return LocalizationResult(x=x, surrogate_loss=loss, steps=taken.cpu().numpy())
 
 
+def warm_up(surrogate: nn.Module, lower: np.ndarray, upper: np.ndarray) -> None:
+    """Two Adam steps on two rows, untimed. A process's first backward pass initialises
+    torch's autograd engine (seconds on CPU, once per process): without this, whichever
+    timed search comes first in a job (iPage's or NA's) would carry that cost as inference."""
+    device = next(surrogate.parameters(), torch.empty(0)).device
+    x = np.repeat(((lower + upper) / 2)[None], 2, axis=0)
+    with torch.no_grad():
+        y = surrogate(torch.as_tensor(x, dtype=torch.float32, device=device)).cpu().numpy()
+    localize(surrogate, x, y, lower, upper, LocalizationSettings(steps=2, lr=1e-3))
+
+
 def best_per_group(losses: np.ndarray, n_groups: int, keep: int) -> np.ndarray:
     """Indices of the `keep` lowest-loss rows in each of n_groups equal consecutive groups."""
     per_group = len(losses) // n_groups

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ipage.localize import best_per_group, localize
+from ipage.localize import best_per_group, localize, warm_up
 from ipage.settings import LocalizationSettings
 
 
@@ -96,3 +96,12 @@ def test_each_row_stops_at_its_own_tolerance_and_stays_there():
     np.testing.assert_allclose(res.x[0], x0[0], atol=1e-7)  # never moved by momentum
     assert 0 < res.steps[1] < 400 and 0 < res.steps[2] < 400
     assert np.all(res.surrogate_loss < 1e-6)
+
+
+def test_warm_up_leaves_the_surrogate_untouched():
+    torch.manual_seed(0)
+    surrogate = nn.Sequential(nn.Linear(3, 8), nn.Tanh(), nn.Linear(8, 2))
+    before = [p.detach().clone() for p in surrogate.parameters()]
+    warm_up(surrogate, np.zeros(3), np.ones(3))
+    for p, q in zip(surrogate.parameters(), before, strict=True):
+        assert torch.equal(p, q)

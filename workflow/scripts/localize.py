@@ -8,6 +8,7 @@ import torch
 from ipage.artifacts import Latent, Solutions
 from ipage.device import select_device
 from ipage.inverse import latent_posterior, solve
+from ipage.localize import warm_up
 from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
 from ipage.models.serialize import load_model
@@ -26,6 +27,7 @@ def main(smk, log):
     surrogate = ForwardSurrogate(load_model(smk.input.surrogate, device))
     latent = Latent.load(smk.input.latent)
     z_all, targets, per_target = latent.z, latent.targets, latent.per_target
+    warm_up(surrogate, task.lower, task.upper)
     xs, losses, steps, seconds = [], [], [], []
     for repeat, z in enumerate(z_all):
         start = time.perf_counter()

@@ -7,6 +7,7 @@ import numpy as np
 from ipage.artifacts import Solutions, Split
 from ipage.device import select_device
 from ipage.errors import require
+from ipage.localize import warm_up
 from ipage.models.serialize import load_model
 from ipage.na import neural_adjoint
 from ipage.scenarios import scenario_seed, scenario_targets
@@ -34,6 +35,7 @@ def main(smk, log):
     else:  # one solution per target: the best of `restarts_per_target` starts
         distinct, restarts, keep = targets, s.restarts_per_target, 1
     log(f"{len(distinct)} target(s) x {restarts} restarts, keep {keep} each, {s.steps} steps")
+    warm_up(surrogate, task.lower, task.upper)
     xs, losses, seconds = [], [], []
     for repeat in range(ev.repeats):
         rng = scenario_seed(smk.params.seed, w.scenario, repeat)
