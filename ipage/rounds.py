@@ -1,4 +1,4 @@
-"""Names of closed-loop design rounds (issue 16).
+"""Names of closed-loop design rounds.
 
 A round r >= 1 of task T is the task name `T/round_<r>` (every loop method's solutions added,
 `loop.add: all`) or `T/round_<r>_<method>` (only that method's own, `loop.add: method`). Used
