@@ -56,10 +56,11 @@ def emit(record):
 def train(name):
     torch.set_num_threads(1)
     from ipage.baselines import inn_parameter_count, train_baseline
-    from ipage.settings import BaselineSettings, INNSettings
+    from ipage.settings import BaselineSettings
 
     task, split = data()
-    inn_params = inn_parameter_count(split, INNSettings.from_section(defaults("inn"), (1, 8)))
+    size = {key: defaults("inn")[key] for key in ("blocks", "hidden", "layers")}
+    inn_params = inn_parameter_count(split, {**size, "z_dim": 1, "dim_total": 8})
     logf = open(OUT / f"train_{name}.log", "w")
     tr = train_baseline(
         name,

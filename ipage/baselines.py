@@ -9,7 +9,7 @@ Fair comparison (paper: "roughly the same number of model parameters"): a config
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,11 +20,12 @@ from ipage.data import Split
 from ipage.methods import BASELINE_MODELS
 from ipage.models.cinn import CINN
 from ipage.models.cvae import CVAE
+from ipage.models.inn import INN
 from ipage.models.mdn import MDN
 from ipage.models.mlp import ForwardMLP
 from ipage.models.normalize import count_parameters
-from ipage.settings import BaselineSettings, INNSettings
-from ipage.train import build_inn, fit
+from ipage.settings import BaselineSettings
+from ipage.train import fit
 
 Log = Callable[[str], None]
 
@@ -52,9 +53,10 @@ def build(
     raise ValueError(f"unknown baseline model {name!r}; allowed: {', '.join(BASELINE_MODELS)}")
 
 
-def inn_parameter_count(split: Split, inn: INNSettings) -> int:
-    """Parameters of the task's INN as configured (the count the baselines are matched to)."""
-    return count_parameters(build_inn(split, inn))
+def inn_parameter_count(split: Split, size: Mapping[str, int]) -> int:
+    """Parameters of an INN of `size` (ipage.config.inn_size) on the split's dimensions: the
+    count the baselines are matched to."""
+    return count_parameters(INN(split.x_train, split.y_train, **size))
 
 
 def match_hidden(

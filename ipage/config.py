@@ -301,6 +301,16 @@ def latent_dim(config: dict, task: str) -> int:
     return latent_columns(settings.z_dim, settings.dim_total, t.y_dim, settings.output_pad_std)
 
 
+def inn_size(config: dict, task: str) -> dict[str, int]:
+    """What the INN's parameter count depends on (blocks, hidden, layers, z_dim, dim_total):
+    the parameter-matched baselines' only input from the INN, so a change to the INN's loss
+    or training does not retrain them."""
+    inn = section(config, task, "inn")
+    z_dim, dim_total = inn_dims(config, task)
+    size = {key: inn[key] for key in ("blocks", "hidden", "layers")}
+    return {**size, "z_dim": z_dim, "dim_total": dim_total}
+
+
 def inn_dims(config: dict, task: str) -> tuple[int, int]:
     """(z_dim, dim_total) of the task's INN: defaults z = x_dim - y_dim (at least 1) and
     dim_total = max(x_dim, y_dim + z_dim) + pad."""

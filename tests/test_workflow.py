@@ -112,3 +112,18 @@ def test_a_new_single_target_reruns_only_single_target_jobs(tmp_path: Path) -> N
         "results/sinewave/na/single_target/solutions.npz",
     } <= rerun
     assert not [path for path in rerun if "many_targets" in path]
+
+
+@pytest.mark.slow
+def test_an_inn_loss_setting_retrains_the_inn_not_the_parameter_matched_baselines(tmp_path):
+    config = {"tasks": ["sinewave"], "methods": ["ipage", "mdn", "na"], "device": "cpu"}
+    config["evaluation"] = {"n_solutions": 5, "repeats": 1}
+    workdir = touched_run(tmp_path / "run", config)
+    changed = workdir / "changed.yaml"
+    for inn, baselines_retrained in (({"y_sigma": 0.03}, False), ({"blocks": 4}, True)):
+        changed.write_text(yaml.safe_dump({**config, "inn": inn}))
+        rerun = planned_outputs(snakemake(workdir, "-n", *RERUN_TARGETS, configfile=changed))
+        assert "results/sinewave/models/inn.pt" in rerun, inn
+        for baseline in ("mdn", "mlp"):
+            retrained = f"results/sinewave/models/{baseline}.pt" in rerun
+            assert retrained is baselines_retrained, (inn, baseline)

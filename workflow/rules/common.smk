@@ -92,6 +92,10 @@ def inn_dims(wildcards):
     return ipage_config.inn_dims(config, wildcards.task)
 
 
+def inn_size(wildcards):
+    return ipage_config.inn_size(config, wildcards.task)
+
+
 def latent_dim(wildcards):
     """Latent dimension of the method's posterior: the INN's latent draws (z and, for the
     likelihood INN, its output padding), or x itself for the cINN."""

@@ -52,8 +52,7 @@ rule train_baseline:
         gpu=config["gpu"],
     params:
         settings=lambda w: ipage_config.section(config, w.task, BASELINE_MODELS[w.model]),
-        inn=settings("inn"),
-        dims=inn_dims,
+        inn_size=inn_size,
         device=config["device"],
         seed=config["seed"],
     script:

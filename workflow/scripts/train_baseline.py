@@ -10,7 +10,7 @@ from ipage.baselines import PARAMETER_TOLERANCE, inn_parameter_count, train_base
 from ipage.data import Split
 from ipage.device import select_device
 from ipage.models.serialize import load_model, save_model
-from ipage.settings import BaselineSettings, INNSettings
+from ipage.settings import BaselineSettings
 from ipage.workflow_io import run, write_provenance
 
 NARROW = 32  # hidden widths below this starve the network
@@ -22,8 +22,7 @@ def main(smk, log):
     name, s = smk.wildcards.model, BaselineSettings.from_section(smk.params.settings)
     log(f"training {name} on {device} ({smk.threads} thread(s))")
     split = Split.load(smk.input[0])
-    inn = INNSettings.from_section(smk.params.inn, smk.params.dims)
-    inn_params = inn_parameter_count(split, inn)
+    inn_params = inn_parameter_count(split, smk.params.inn_size)
     init = load_model(smk.input.init[0], device) if smk.input.init else None
     if init is not None:
         log(f"warm start: fine-tuning {smk.input.init[0]}")
