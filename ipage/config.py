@@ -26,7 +26,7 @@ from ipage.settings import (
     TaskSettings,
     latent_columns,
 )
-from ipage.tasks import TASKS, get_task
+from ipage.tasks import TASKS, get_task, task_capabilities
 from ipage.tasks.base import Task
 
 # Package data (pyproject.toml), so a non-editable install finds it too.
@@ -299,6 +299,13 @@ def latent_dim(config: dict, task: str) -> int:
     inn, t = section(config, task, "inn"), make_task(config, task)
     settings = INNSettings.from_section(inn, _inn_dims(inn, t, task))
     return latent_columns(settings.z_dim, settings.dim_total, t.y_dim, settings.output_pad_std)
+
+
+def uses_layout_surrogate(config: dict, task: str) -> bool:
+    """Whether iPage's localization and NA search `task` through the layout CNN: its designs
+    map to pixel layouts (capability layout_map) and layout_surrogate.enabled."""
+    layout_map = task_capabilities(base_task(task), **task_options(config, task)).layout_map
+    return layout_map and section(config, task, "layout_surrogate")["enabled"]
 
 
 def inn_size(config: dict, task: str) -> dict[str, int]:

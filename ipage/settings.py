@@ -124,6 +124,27 @@ class BaselineSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class LayoutSurrogateSettings:
+    """The config's `layout_surrogate` section: the periodic layout CNN (ipage.models.
+    layout_cnn) that iPage's localization and NA search where a task's designs are layouts."""
+
+    enabled: bool  # search through the layout CNN where the task has a layout map
+    width: int  # channels of the first convolution stage
+    beta: float  # sharpness of the relaxed layout sigmoid(beta * g)
+    training: FitSettings
+
+    @classmethod
+    def from_section(cls, section: dict) -> LayoutSurrogateSettings:
+        training = FitSettings(**{k: section[k] for k in TRAIN_KEYS})
+        return cls(
+            enabled=section["enabled"],
+            width=section["width"],
+            beta=section["beta"],
+            training=training,
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
 class EvaluationSettings:
     n_solutions: int  # solutions per repeat and scenario
     repeats: int

@@ -15,7 +15,8 @@ from torch import nn
 from ipage.data import Split
 from ipage.losses import loss_y, mmd
 from ipage.models.inn import INN
-from ipage.settings import FitSettings, INNSettings
+from ipage.models.layout_cnn import LayoutCNN
+from ipage.settings import FitSettings, INNSettings, LayoutSurrogateSettings
 
 Log = Callable[[str], None]
 BatchLoss = Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor]
@@ -222,3 +223,43 @@ def train_inn(
     surrogate = copy.deepcopy(model)
     surrogate.load_state_dict(result.best_state)
     return model, surrogate, result.history, result.seconds
+
+
+def train_layout_cnn(
+    cells: tuple[np.ndarray, np.ndarray],
+    y: tuple[np.ndarray, np.ndarray],
+    s: LayoutSurrogateSettings,
+    *,
+    seed: int,
+    device: torch.device,
+    log: Log = print,
+    init: LayoutCNN | None = None,
+) -> tuple[LayoutCNN, list[dict], float]:
+    """The layout CNN by mean squared error; (training, validation) cells (n, N, N) and y.
+
+    Each batch is shifted by one random periodic translation: the property of a periodic cell
+    does not change, and the CNN's pooling makes it invariant to multiples of 4 px only.
+    init: a trained CNN to fine-tune (a closed-loop round's warm start). Returns the
+    best-validation network, the history and the training seconds."""
+    torch.manual_seed(seed)
+    (cells_train, cells_val), (y_train, y_val) = cells, y
+    size = cells_train.shape[1]
+    model = (init if init is not None else LayoutCNN(y_train, s.width)).to(device)
+    val_cells = torch.as_tensor(cells_val, dtype=torch.float32, device=device)
+    val_y = torch.as_tensor(y_val, dtype=torch.float32, device=device)
+
+    def batch_loss(xb: torch.Tensor, yb: torch.Tensor, epoch: int) -> torch.Tensor:
+        shift = torch.randint(size, (2,)).tolist()
+        shifted = torch.roll(xb.reshape(-1, size, size), shift, dims=(1, 2))
+        return ((model(shifted) - yb) ** 2).mean()
+
+    def val_loss() -> float:
+        parts = [model(c) for c in val_cells.split(1024)]  # bounded activation memory
+        return float(((torch.cat(parts) - val_y) ** 2).mean())
+
+    flat = cells_train.reshape(len(cells_train), -1)
+    result = fit(
+        model, batch_loss, val_loss, flat, y_train, s.training, seed=seed, device=device, log=log
+    )
+    model.load_state_dict(result.best_state)
+    return model.eval(), result.history, result.seconds

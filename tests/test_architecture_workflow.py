@@ -7,9 +7,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import torch
 import yaml
 from workflow_helpers import snakemake
 
+from ipage.artifacts import Solutions
+from ipage.models.serialize import load_model
 from ipage.tasks import get_task
 
 TASK = get_task("architecture")  # spectral: x = 35 coefficients, layouts 32 x 32
@@ -22,6 +25,7 @@ TINY_ARCHITECTURE = {
     "dataset": {"n_samples": 64, "val_fraction": 0.125, "test_fraction": 0.125},
     "architecture": {"chunk_size": 40},  # two chunks: 40 + 24 cells
     "inn": {"blocks": 2, "hidden": 16, "epochs": 2, "batch_size": 32},
+    "layout_surrogate": {"width": 4, "epochs": 2, "batch_size": 32},
     "localization": {"steps": 5},
     "evaluation": {"n_solutions": 8, "repeats": 2, "oversample": 2},
 }
@@ -109,3 +113,16 @@ def test_lost_chunk_is_remade_identically(workdir):
         np.testing.assert_array_equal(f["x"], x_before)
         np.testing.assert_array_equal(f["y"], y_before)
     assert (data / "chunks/0.npz").stat().st_mtime_ns == kept
+
+
+@pytest.mark.slow
+def test_ipage_localizes_through_the_layout_cnn(workdir):
+    """The surrogate predictions stored with the solutions are the layout CNN's (through the
+    relaxed map), not the INN's f_y: the default search surrogate of spectral designs."""
+    surrogate = load_model(workdir / "results/architecture/models/layout_cnn.pt")
+    solutions = Solutions.load(workdir / "results/architecture/ipage/single_target/solutions.npz")
+    with torch.no_grad():
+        predicted = surrogate(torch.as_tensor(solutions.x[0], dtype=torch.float32)).numpy()
+    np.testing.assert_allclose(solutions.surrogate_y[0], predicted, rtol=1e-5, atol=1e-6)
+    log = (workdir / "logs/architecture/train_layout_cnn.log").read_text()
+    assert "through the relaxed map" in log

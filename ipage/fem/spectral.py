@@ -56,6 +56,16 @@ def field(coefficients: np.ndarray, wavenumbers: np.ndarray, size: int) -> np.nd
     return part[:, fold[:, None], fold[None, :]]
 
 
+def basis(wavenumbers: np.ndarray, size: int) -> np.ndarray:
+    """The field as one matrix product: (m, size * size), row k = mode k on the whole grid
+    (row-major pixels), so g = coefficients @ basis. For a differentiable (torch) field; the
+    exact layouts use `field`, whose sums do not depend on the batch."""
+    pixels = np.arange(size)
+    cy = cosines(wavenumbers[:, 0], size, pixels)
+    cx = cosines(wavenumbers[:, 1], size, pixels)
+    return (cy[:, :, None] * cx[:, None, :]).reshape(len(wavenumbers), size * size)
+
+
 def amplitudes(wavenumbers: np.ndarray, size: int, ell: np.ndarray | float) -> np.ndarray:
     """Coefficient standard deviations (n, m) of a unit-variance Gaussian-covariance field.
 

@@ -61,7 +61,9 @@ class Architecture(Task):
     @classmethod
     def capabilities_for(cls, **options) -> Capabilities:
         pixels = options.get("representation", "spectral") == "pixels"
-        return Capabilities(dataset="chunks", projection="binarize" if pixels else "none")
+        return Capabilities(
+            dataset="chunks", projection="binarize" if pixels else "none", layout_map=not pixels
+        )
 
     def __init__(
         self,
@@ -153,6 +155,12 @@ class Architecture(Task):
         if self.representation == "spectral":
             return layouts(x, self.wavenumbers, self.size)[0]
         return x.reshape(len(x), self.size, self.size)
+
+    def layout_basis(self) -> np.ndarray:
+        """Spectral: the field g = x @ basis (m, N^2) whose cleaned level set g > 0 is the
+        layout `cells(x)` (the map a layout surrogate is searched through)."""
+        require(self.representation == "spectral", "layout_basis: spectral designs only")
+        return spectral.basis(self.wavenumbers, self.size)
 
     def stiffness(self, x: np.ndarray) -> np.ndarray:
         """Homogenized C_H (n, 3, 3) in units of E_s (of binarize(x) if evaluate="binarized")."""

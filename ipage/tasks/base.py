@@ -36,6 +36,9 @@ class Capabilities:
     resimulation: Resimulation = "all"
     projection: Projection = "none"
     modes: ModeCounting = "none"
+    # Designs are coefficients of a field whose thresholded level set is a pixel layout
+    # (Task.layout_basis, Task.cells): a layout CNN can be searched through the relaxed map.
+    layout_map: bool = False
 
 
 class Task(ABC):

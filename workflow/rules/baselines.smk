@@ -31,10 +31,11 @@ rule sample_baseline:
 
 
 rule neural_adjoint:
-    """NA: random prior starts, Adam through the frozen MLP with the boundary loss, best kept."""
+    """NA: random prior starts, Adam through the frozen MLP (or the layout CNN) with the
+    boundary loss, best kept."""
     input:
         split="results/{task}/data/split.npz",
-        surrogate="results/{task}/models/mlp.pt",
+        surrogate=na_surrogate,
     output:
         "results/{task}/na/{scenario}/solutions.npz",
         provenance="results/{task}/na/{scenario}/solutions_provenance.json",

@@ -92,6 +92,23 @@ def inn_dims(wildcards):
     return ipage_config.inn_dims(config, wildcards.task)
 
 
+def layout_surrogate(wildcards):
+    """Whether iPage's localization and NA search this task through the layout CNN."""
+    return ipage_config.uses_layout_surrogate(config, wildcards.task)
+
+
+def localization_surrogate(wildcards):
+    """The network iPage's localization searches: the INN's f_y, or the layout CNN."""
+    name = "layout_cnn" if layout_surrogate(wildcards) else "inn_surrogate"
+    return f"results/{wildcards.task}/models/{name}.pt"
+
+
+def na_surrogate(wildcards):
+    """The network NA searches: its forward MLP, or the layout CNN (the same as iPage's)."""
+    name = "layout_cnn" if layout_surrogate(wildcards) else "mlp"
+    return f"results/{wildcards.task}/models/{name}.pt"
+
+
 def inn_size(wildcards):
     return ipage_config.inn_size(config, wildcards.task)
 
@@ -129,10 +146,17 @@ def scored_solutions(wildcards):
 
 
 def model_provenance(wildcards):
-    """Provenance JSON of the model behind a method: evaluate reads its train_seconds
-    (a '<method>_binary' row, see architecture.smk, uses <method>'s model)."""
+    """Provenance JSONs of the models behind a method: evaluate sums their train_seconds
+    (a '<method>_binary' row, see architecture.smk, uses <method>'s models). NA's model is
+    the layout CNN where the task is searched through it; iPage's, its posterior and the CNN."""
     method = wildcards.method.removesuffix("_binary")
-    return f"results/{wildcards.task}/models/{trained_model(method)}_provenance.json"
+    models = {trained_model(method)}
+    if layout_surrogate(wildcards) and method == "na":
+        models = {"layout_cnn"}
+    elif layout_surrogate(wildcards) and method in INN_METHODS and INN_METHODS[method].localize:
+        models.add("layout_cnn")
+    folder = f"results/{wildcards.task}/models"
+    return [f"{folder}/{name}_provenance.json" for name in sorted(models)]
 
 
 def tabular_files(wildcards):

@@ -22,11 +22,12 @@ rule sample_latent:
 
 rule localize:
     """Posterior samples x = f^-1(y*, z) (the cINN's inverse for ipage_cinn), then Adam on
-    ||f_y(x) - y*||^2 with the INN's f_y frozen; each candidate stops at localization.tol."""
+    ||f_y(x) - y*||^2 with the INN's f_y (or the layout CNN) frozen; each candidate stops at
+    localization.tol."""
     input:
         latent="results/{task}/{inn_method}/{scenario}/latent.npz",
         posterior=posterior_model,
-        surrogate="results/{task}/models/inn_surrogate.pt",
+        surrogate=localization_surrogate,
     output:
         "results/{task}/{inn_method}/{scenario}/solutions.npz",
         provenance="results/{task}/{inn_method}/{scenario}/solutions_provenance.json",
@@ -39,6 +40,7 @@ rule localize:
     params:
         localization=settings("localization"),
         evaluation=settings("evaluation"),
+        layout_surrogate=layout_surrogate,
         options=task_options,
         device=config["device"],
     script:

@@ -57,3 +57,32 @@ rule train_baseline:
         seed=config["seed"],
     script:
         "../scripts/train_baseline.py"
+
+
+rule train_layout_cnn:
+    """The periodic layout CNN (ipage.models.layout_cnn) on the split's cleaned layouts, for
+    tasks whose designs map to layouts (layout_surrogate): the network iPage's localization
+    and NA search, through the relaxed layout map, instead of f_y and NA's MLP."""
+    input:
+        "results/{task}/data/split.npz",
+        init=warm_start("layout_cnn"),
+    output:
+        model="results/{task}/models/layout_cnn.pt",
+        history="results/{task}/models/layout_cnn_history.csv",
+        provenance="results/{task}/models/layout_cnn_provenance.json",
+    log:
+        "logs/{task}/train_layout_cnn.log",
+    benchmark:
+        "results/{task}/benchmarks/train_layout_cnn.tsv"
+    conda:
+        "../envs/ipage.yaml"
+    threads: 1
+    resources:
+        gpu=config["gpu"],
+    params:
+        settings=settings("layout_surrogate"),
+        options=task_options,
+        device=config["device"],
+        seed=config["seed"],
+    script:
+        "../scripts/train_layout_cnn.py"

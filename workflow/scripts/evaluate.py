@@ -23,8 +23,10 @@ def main(smk, log):
     start = time.perf_counter()
     w, ev = smk.wildcards, EvaluationSettings(**smk.params.evaluation)
     task = get_task(w.task, **smk.params.options)
-    with open(smk.input.provenance) as f:  # the trained model behind the method
-        train_seconds = float(json.load(f)["train_seconds"])
+    train_seconds = 0.0  # of the trained models behind the method
+    for path in smk.input.provenance:
+        with open(path) as f:
+            train_seconds += float(json.load(f)["train_seconds"])
     rows = []
     for scenario, sol_path, resim_path in zip(
         smk.params.scenarios, smk.input.solutions, smk.input.resim, strict=True

@@ -24,7 +24,8 @@ def main(smk, log):
     method = INN_METHODS[w.inn_method]
     task = get_task(w.task, **smk.params.options)
     posterior = latent_posterior(load_model(smk.input.posterior, device), method.posterior)
-    surrogate = ForwardSurrogate(load_model(smk.input.surrogate, device))
+    network = load_model(smk.input.surrogate, device)  # the layout CNN maps x to y already
+    surrogate = network if smk.params.layout_surrogate else ForwardSurrogate(network)
     latent = Latent.load(smk.input.latent)
     z_all, targets, per_target = latent.z, latent.targets, latent.per_target
     warm_up(surrogate, task.lower, task.upper)

@@ -1,0 +1,70 @@
+"""A periodic CNN that predicts a unit cell's property from its pixel layout, and the same
+network seen from the design coefficients through a smooth relaxation of the layout map.
+
+Spectral architecture designs are 35 coefficients whose thresholded, cleaned field is the
+layout (`ipage.fem.designs.layouts`); their property is a rough function of the coefficients
+(networks on them explain ~60 % of its variance from 4000 cells) but a smooth one of the
+pixels, and translation-invariant on the torus. The CNN learns it from the cleaned 0/1 layouts;
+`RelaxedLayoutSurrogate` makes it searchable by gradient: layout ~ sigmoid(beta * g(x)), which
+equals the thresholded field wherever |g| >> 1 / beta (measured in docs/benchmarks.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from ipage.models.normalize import Standardizer
+
+
+def _conv(n_in: int, n_out: int) -> nn.Sequential:
+    """3 x 3 convolution with periodic (circular) padding: the cell tiles the plane."""
+    return nn.Sequential(nn.Conv2d(n_in, n_out, 3, padding=1, padding_mode="circular"), nn.SiLU())
+
+
+class LayoutCNN(nn.Module):
+    """y of layouts (n, N, N): three stages of two periodic convolutions (width w, 2w, 4w),
+    2 x 2 average pooling between them, a global average and a small head. Shifting a layout
+    by a multiple of 4 pixels leaves y unchanged; y is standardised on the training rows."""
+
+    def __init__(self, y_train: np.ndarray, width: int = 16):
+        super().__init__()
+        w = width
+        self.y_norm = Standardizer(y_train)
+        self.net = nn.Sequential(
+            _conv(1, w),
+            _conv(w, w),
+            nn.AvgPool2d(2),
+            _conv(w, 2 * w),
+            _conv(2 * w, 2 * w),
+            nn.AvgPool2d(2),
+            _conv(2 * w, 4 * w),
+            _conv(4 * w, 4 * w),
+            nn.AdaptiveAvgPool2d(1),
+            nn.Flatten(),
+            nn.Linear(4 * w, 64),
+            nn.SiLU(),
+            nn.Linear(64, y_train.shape[1]),
+        )
+
+    def forward(self, cells: torch.Tensor) -> torch.Tensor:
+        return self.y_norm.inverse(self.net(cells[:, None]))
+
+
+class RelaxedLayoutSurrogate(nn.Module):
+    """f(x) = cnn(sigmoid(beta * g(x))) for design coefficients x (n, m), g = x @ basis the
+    field on the N x N grid (`ipage.fem.spectral.basis`): what localization and NA search."""
+
+    def __init__(self, cnn: LayoutCNN, basis: np.ndarray, size: int, beta: float):
+        super().__init__()
+        self.cnn, self.size, self.beta = cnn, size, float(beta)
+        self.register_buffer("basis", torch.as_tensor(basis, dtype=torch.float32))
+
+    def relaxed_layouts(self, x: torch.Tensor) -> torch.Tensor:
+        """Soft layouts (n, N, N) in (0, 1)."""
+        g = x @ self.basis
+        return torch.sigmoid(self.beta * g).reshape(-1, self.size, self.size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.cnn(self.relaxed_layouts(x))
