@@ -127,3 +127,17 @@ def test_an_inn_loss_setting_retrains_the_inn_not_the_parameter_matched_baseline
         for baseline in ("mdn", "mlp"):
             retrained = f"results/sinewave/models/{baseline}.pt" in rerun
             assert retrained is baselines_retrained, (inn, baseline)
+
+
+@pytest.mark.slow
+def test_latent_draws_rerun_the_ipage_searches_not_na_or_the_generative_baselines(tmp_path):
+    config = {"tasks": ["sinewave"], "methods": ["ipage", "mdn", "na"], "device": "cpu"}
+    config |= {"inn": {"pad": 1}, "evaluation": {"n_solutions": 5, "repeats": 1}}
+    workdir = touched_run(tmp_path / "run", config)
+    changed = workdir / "changed.yaml"
+    evaluation = {**config["evaluation"], "latent_draws": 3}
+    changed.write_text(yaml.safe_dump({**config, "evaluation": evaluation}))
+    rerun = planned_outputs(snakemake(workdir, "-n", *RERUN_TARGETS, configfile=changed))
+    assert "results/sinewave/ipage/single_target/solutions.npz" in rerun
+    searches = [p for p in rerun if p.endswith(("solutions.npz", "resim.npz", ".pt"))]
+    assert not [p for p in searches if "/na/" in p or "/mdn/" in p or "/models/" in p]

@@ -22,7 +22,7 @@ rule sample_baseline:
         "../envs/ipage.yaml"
     threads: 1
     params:
-        evaluation=settings("evaluation"),
+        evaluation=evaluation_keys("n_solutions", "repeats"),
         target=scenario_target,
         device=config["device"],
         seed=config["seed"],
@@ -50,7 +50,7 @@ rule neural_adjoint:
         gpu=config["gpu"],
     params:
         na=settings("na"),
-        evaluation=settings("evaluation"),
+        evaluation=evaluation_keys("n_solutions", "repeats"),
         target=scenario_target,
         options=task_options,
         device=config["device"],

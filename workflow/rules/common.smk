@@ -74,6 +74,12 @@ def settings(name):
     return lambda wildcards: ipage_config.section(config, wildcards.task, name)
 
 
+def evaluation_keys(*keys):
+    """Input function: only these keys of the evaluation section, so a job does not rerun for
+    settings it does not read (NA and the generative baselines for iPage's latent_draws)."""
+    return lambda w: {k: ipage_config.section(config, w.task, "evaluation")[k] for k in keys}
+
+
 def task_options(wildcards):
     return ipage_config.task_options(config, wildcards.task)
 

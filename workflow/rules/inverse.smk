@@ -39,7 +39,6 @@ rule localize:
         "../envs/ipage.yaml"
     params:
         localization=settings("localization"),
-        evaluation=settings("evaluation"),
         layout_surrogate=layout_surrogate,
         options=task_options,
         device=config["device"],

@@ -11,7 +11,7 @@ from ipage.localize import warm_up
 from ipage.models.serialize import load_model
 from ipage.na import neural_adjoint
 from ipage.scenarios import scenario_seed, scenario_targets
-from ipage.settings import EvaluationSettings, NASettings
+from ipage.settings import NASettings
 from ipage.tasks import get_task
 from ipage.workflow_io import run, save_solutions
 
@@ -20,11 +20,11 @@ def main(smk, log):
     t_start = time.perf_counter()
     device = select_device(smk.params.device)
     w, s = smk.wildcards, NASettings(**smk.params.na)
-    ev = EvaluationSettings(**smk.params.evaluation)
+    n_solutions, repeats = smk.params.evaluation["n_solutions"], smk.params.evaluation["repeats"]
     task = get_task(w.task, **smk.params.options)
     surrogate = load_model(smk.input.surrogate, device)
     targets = scenario_targets(
-        Split.load(smk.input.split), w.scenario, np.asarray(smk.params.target), ev.n_solutions
+        Split.load(smk.input.split), w.scenario, np.asarray(smk.params.target), n_solutions
     )
     if w.scenario == "single_target":  # one target: keep the best n of `restarts` starts
         distinct, restarts, keep = targets[:1], s.restarts, len(targets)
@@ -37,7 +37,7 @@ def main(smk, log):
     log(f"{len(distinct)} target(s) x {restarts} restarts, keep {keep} each, {s.steps} steps")
     warm_up(surrogate, task.lower, task.upper)
     xs, losses, seconds = [], [], []
-    for repeat in range(ev.repeats):
+    for repeat in range(repeats):
         rng = scenario_seed(smk.params.seed, w.scenario, repeat)
         start = time.perf_counter()
         result = neural_adjoint(
@@ -47,7 +47,7 @@ def main(smk, log):
         xs.append(result.x)
         losses.append(result.surrogate_loss)
         log(
-            f"repeat {repeat + 1}/{ev.repeats}: {len(result.x)} solutions, median surrogate "
+            f"repeat {repeat + 1}/{repeats}: {len(result.x)} solutions, median surrogate "
             f"loss {np.median(result.surrogate_loss):.2e}, {result.out_of_box} outside the box, "
             f"{seconds[-1]:.2f} s"
         )
