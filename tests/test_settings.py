@@ -19,13 +19,14 @@ def test_resolve_lays_each_tasks_overrides_over_the_sections():
     assert robot.localization == sine.localization
     assert robot.localization == LocalizationSettings(steps=100, lr=0.005, tol=1e-5)
     assert arch.localization == LocalizationSettings(steps=100, lr=0.02, tol=1e-6)
-    assert (robot.inn.z_loss, sine.inn.z_loss, arch.inn.z_loss) == ("likelihood",) * 2 + ("mmd",)
+    assert (robot.inn.z_loss, sine.inn.z_loss, arch.inn.z_loss) == ("likelihood",) * 3
     assert (sine.inn.z_dim, sine.inn.dim_total) == (2, 2 + 1 + 1)  # z_dim, y_dim + z + pad
     assert (robot.inn.z_dim, robot.inn.dim_total) == (2, 4 + 2)  # the default z, x_dim + pad
     assert ipage_config.latent_dim(config, "sinewave") == 2 + 1  # z and the output padding
-    assert ipage_config.latent_dim(config, "architecture") == arch.inn.z_dim  # MMD: pinned
-    assert (sine.evaluation.latent_draws, arch.evaluation.latent_draws) == (25, 1)
-    assert robot.inn.lambda_x_final == 0.0 and arch.inn.lambda_x_final == 10.0
+    assert (arch.inn.z_dim, arch.inn.dim_total) == (34, 35 + 2)  # x_dim - y_dim, x_dim + pad
+    assert ipage_config.latent_dim(config, "architecture") == 34 + 2  # z and 2 output pads
+    assert (sine.evaluation.latent_draws, arch.evaluation.latent_draws) == (25, 10)
+    assert (arch.inn.epochs, arch.inn.batch_size, arch.inn.blocks) == (60, 128, 6)
     assert robot.inn.training == FitSettings(
         epochs=100, batch_size=512, lr=0.001, lr_final_ratio=0.05, weight_decay=0.0
     )
