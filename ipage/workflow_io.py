@@ -20,7 +20,9 @@ from ipage.atomic import write_text_atomic
 from ipage.errors import IpageError
 from ipage.threads import pin_threads
 
-if TYPE_CHECKING:  # for the annotation only: importing this module loads no numpy
+if TYPE_CHECKING:  # for the annotations only: importing this module loads no numpy
+    from torch import nn
+
     from ipage.artifacts import Solutions
 
 Log = Callable[[str], None]
@@ -104,3 +106,21 @@ def save_solutions(smk: Any, solutions: Solutions, started: float, device: objec
         time.perf_counter() - started,
         {"device": str(device)},
     )
+
+
+def save_trained(
+    smk: Any, models: dict[str, nn.Module], history: list[dict], started: float, record: dict
+) -> None:
+    """A training rule's outputs: each model at smk.output[key] (on the CPU), the per-epoch
+    history CSV and the provenance JSON with the rule's seed and `record`."""
+    import pandas as pd
+
+    from ipage.atomic import atomic_output
+    from ipage.models.serialize import save_model
+
+    for key, model in models.items():
+        save_model(model.cpu(), smk.output[key])
+    with atomic_output(smk.output.history) as tmp:
+        pd.DataFrame(history).to_csv(tmp, index=False)
+    seconds = time.perf_counter() - started
+    write_provenance(smk.output.provenance, smk.config, {"seed": smk.params.seed}, seconds, record)

@@ -157,10 +157,11 @@ def model_provenance(wildcards):
     the layout CNN where the task is searched through it; iPage's, its posterior and the CNN."""
     method = wildcards.method.removesuffix("_binary")
     models = {trained_model(method)}
-    if layout_surrogate(wildcards) and method == "na":
-        models = {"layout_cnn"}
-    elif layout_surrogate(wildcards) and method in INN_METHODS and INN_METHODS[method].localize:
-        models.add("layout_cnn")
+    if layout_surrogate(wildcards):
+        if method == "na":
+            models = {"layout_cnn"}
+        elif method in INN_METHODS and INN_METHODS[method].localize:
+            models.add("layout_cnn")
     folder = f"results/{wildcards.task}/models"
     return [f"{folder}/{name}_provenance.json" for name in sorted(models)]
 

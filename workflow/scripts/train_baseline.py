@@ -3,15 +3,12 @@ objective, width matched to the task's INN parameter count unless the config fix
 
 import time
 
-import pandas as pd
-
-from ipage.atomic import atomic_output
 from ipage.baselines import PARAMETER_TOLERANCE, inn_parameter_count, train_baseline
 from ipage.data import Split
 from ipage.device import select_device
-from ipage.models.serialize import load_model, save_model
+from ipage.models.serialize import load_model
 from ipage.settings import BaselineSettings
-from ipage.workflow_io import run, write_provenance
+from ipage.workflow_io import run, save_trained
 
 NARROW = 32  # hidden widths below this starve the network
 
@@ -48,14 +45,11 @@ def main(smk, log):
             f"warning: hidden width {trained.hidden} is a bottleneck; give {name} fewer "
             "output parameters (mdn: fewer components) or more layers for this task"
         )
-    save_model(trained.model.cpu(), smk.output.model)
-    with atomic_output(smk.output.history) as tmp:
-        pd.DataFrame(trained.history).to_csv(tmp, index=False)
-    write_provenance(
-        smk.output.provenance,
-        smk.config,
-        {"seed": smk.params.seed},
-        time.perf_counter() - start,
+    save_trained(
+        smk,
+        {"model": trained.model},
+        trained.history,
+        start,
         {
             "model": name,
             "device": str(device),

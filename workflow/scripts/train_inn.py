@@ -3,17 +3,15 @@
 import time
 
 import numpy as np
-import pandas as pd
 import torch
 
-from ipage.atomic import atomic_output
 from ipage.data import Split
 from ipage.device import select_device
 from ipage.models.normalize import count_parameters
-from ipage.models.serialize import load_model, save_model
+from ipage.models.serialize import load_model
 from ipage.settings import INNSettings
 from ipage.train import train_inn
-from ipage.workflow_io import run, write_provenance
+from ipage.workflow_io import run, save_trained
 
 
 def main(smk, log):
@@ -34,22 +32,13 @@ def main(smk, log):
         pred = surrogate.predict_y(x_test).cpu().numpy()
     test_mse = float(np.mean(np.sum((pred - split.y_test) ** 2, axis=1)))
     log(f"surrogate on {len(pred)} held-out test rows: MSE {test_mse:.4g}")
-    save_model(final.cpu(), smk.output.inn)
-    save_model(surrogate.cpu(), smk.output.surrogate)
-    with atomic_output(smk.output.history) as tmp:
-        pd.DataFrame(history).to_csv(tmp, index=False)
-    write_provenance(
-        smk.output.provenance,
-        smk.config,
-        {"seed": smk.params.seed},
-        time.perf_counter() - start,
-        {
-            "device": str(device),
-            "parameters": count_parameters(final),
-            "train_seconds": round(seconds, 3),
-            "surrogate_test_mse": test_mse,
-        },
-    )
+    record = {
+        "device": str(device),
+        "parameters": count_parameters(final),
+        "train_seconds": round(seconds, 3),
+        "surrogate_test_mse": test_mse,
+    }
+    save_trained(smk, {"inn": final, "surrogate": surrogate}, history, start, record)
 
 
 run(snakemake, main)  # noqa: F821

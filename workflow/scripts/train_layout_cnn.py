@@ -4,19 +4,17 @@ as the surrogate iPage's localization and NA search (through the relaxed layout 
 import time
 
 import numpy as np
-import pandas as pd
 import torch
 
-from ipage.atomic import atomic_output
 from ipage.data import Split
 from ipage.device import select_device
 from ipage.models.layout_cnn import RelaxedLayoutSurrogate
 from ipage.models.normalize import count_parameters
-from ipage.models.serialize import load_model, save_model
+from ipage.models.serialize import load_model
 from ipage.settings import LayoutSurrogateSettings
 from ipage.tasks import get_task
 from ipage.train import train_layout_cnn
-from ipage.workflow_io import run, write_provenance
+from ipage.workflow_io import run, save_trained
 
 
 def main(smk, log):
@@ -47,27 +45,15 @@ def main(smk, log):
         name: float(np.mean(np.sum((pred.cpu().numpy() - split.y_test) ** 2, axis=1)))
         for name, pred in (("layouts", on_cells), ("relaxed", relaxed))
     }
+    parameters = count_parameters(cnn)
     log(
-        f"{count_parameters(cnn)} parameters, trained in {seconds:.1f} s; held-out MSE "
+        f"{parameters} parameters, trained in {seconds:.1f} s; held-out MSE "
         f"{mse['layouts']:.4g} on the layouts, {mse['relaxed']:.4g} through the relaxed map "
         f"(beta {s.beta:g})"
     )
-    save_model(surrogate.cpu(), smk.output.model)
-    with atomic_output(smk.output.history) as tmp:
-        pd.DataFrame(history).to_csv(tmp, index=False)
-    write_provenance(
-        smk.output.provenance,
-        smk.config,
-        {"seed": smk.params.seed},
-        time.perf_counter() - start,
-        {
-            "device": str(device),
-            "parameters": count_parameters(cnn),
-            "train_seconds": round(seconds, 3),
-            "test_mse_layouts": mse["layouts"],
-            "test_mse_relaxed": mse["relaxed"],
-        },
-    )
+    record = {"device": str(device), "parameters": parameters, "train_seconds": round(seconds, 3)}
+    record |= {"test_mse_layouts": mse["layouts"], "test_mse_relaxed": mse["relaxed"]}
+    save_trained(smk, {"model": surrogate}, history, start, record)
 
 
 run(snakemake, main)  # noqa: F821
