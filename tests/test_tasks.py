@@ -76,7 +76,8 @@ DECLARED = {
     "sinewave": Capabilities(dataset="simulate", modes="superlevel"),
     "robot_arm": Capabilities(dataset="simulate"),
     "ballistics": Capabilities(dataset="simulate"),
-    "architecture": Capabilities(dataset="chunks"),  # spectral designs: 0/1 layouts already
+    # spectral designs: 0/1 layouts already, searchable through a layout surrogate
+    "architecture": Capabilities(dataset="chunks", layout_map=True),
     "crystal": Capabilities(dataset="chunks", resimulation="subset"),
 }
 
