@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from ipage.fem import spectral
-from ipage.models.layout_cnn import LayoutCNN, RelaxedLayoutSurrogate
+from ipage.models.layout_cnn import LayoutCNN, PeriodicConv2d, RelaxedLayoutSurrogate
 from ipage.settings import FitSettings, LayoutSurrogateSettings
 from ipage.tasks import get_task
 from ipage.train import train_layout_cnn
@@ -17,6 +17,16 @@ def test_basis_product_is_the_spectral_field():
     by_product = (x @ TASK.layout_basis()).reshape(5, TASK.size, TASK.size)
     exact = spectral.field(x, TASK.wavenumbers, TASK.size)
     np.testing.assert_allclose(by_product, exact, rtol=0, atol=1e-9 * np.abs(exact).max())
+
+
+def test_periodic_conv_is_torchs_circular_convolution():
+    torch.manual_seed(0)
+    periodic = PeriodicConv2d(2, 3)
+    circular = torch.nn.Conv2d(2, 3, 3, padding=1, padding_mode="circular")
+    circular.load_state_dict(periodic.state_dict())
+    cells = torch.rand(4, 2, 8, 6)
+    with torch.no_grad():
+        np.testing.assert_allclose(periodic(cells).numpy(), circular(cells).numpy(), atol=1e-6)
 
 
 def test_cnn_is_invariant_to_periodic_shifts_by_its_pooling_stride():
