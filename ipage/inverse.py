@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ipage.localize import best_per_group, localize
+from ipage.localize import Predictor, best_per_group, localize, misfit, surrogate_predictor
 from ipage.methods import INNMethod
 from ipage.models.cinn import CINN
 from ipage.models.inn import INN
@@ -49,6 +49,7 @@ def solve(
     single_target: bool,
     localization: LocalizationSettings,
     draws: int = 1,
+    predict: Predictor | None = None,
     log: Callable[[str], None] | None = None,
 ) -> Solutions:
     """Solutions for n = len(targets) targets.
@@ -57,7 +58,8 @@ def solve(
     draws + j). Of each target's rows the per_target whose padding comes back smallest become
     candidates (all of them for draws = 1). With per_target > 1 the best candidates by
     surrogate loss are kept after localization: the best n overall for a single target, the
-    best one per target otherwise.
+    best one per target otherwise. `predict` (default: the surrogate on x) gives the y the
+    kept solutions are ranked and scored by (`surrogate_loss`).
     """
     device = next(surrogate.parameters()).device
     n = len(targets)
@@ -76,11 +78,9 @@ def solve(
         )
         x, loss, steps = result.x, result.surrogate_loss, result.steps
     else:
-        x = x0
-        with torch.no_grad():
-            pred = surrogate(torch.as_tensor(x0, dtype=torch.float32, device=device))
-        loss = np.sum((pred.cpu().numpy() - candidate_targets) ** 2, axis=1)
-        steps = np.zeros(len(x), dtype=np.int64)
+        x, loss, steps = x0, None, np.zeros(len(x0), dtype=np.int64)
+    if predict is not None or loss is None:
+        loss = misfit(predict or surrogate_predictor(surrogate), x, candidate_targets)
     if per_target > 1:
         keep = best_per_group(loss, 1, n) if single_target else best_per_group(loss, n, 1)
         x, loss, steps = x[keep], loss[keep], steps[keep]

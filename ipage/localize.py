@@ -17,6 +17,9 @@ from torch import nn
 from ipage.settings import LocalizationSettings
 
 Penalty = Callable[[torch.Tensor], torch.Tensor]  # (n, x_dim) -> (n,) extra loss per row
+# Finished designs x (n, x_dim) -> the surrogate's y (n, y_dim) for the design as it will be
+# built: what candidates are ranked by when that differs from the searched surrogate.
+Predictor = Callable[[np.ndarray], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,23 @@ def warm_up(surrogate: nn.Module, lower: np.ndarray, upper: np.ndarray) -> None:
     with torch.no_grad():
         y = surrogate(torch.as_tensor(x, dtype=torch.float32, device=device)).cpu().numpy()
     localize(surrogate, x, y, lower, upper, LocalizationSettings(steps=2, lr=1e-3))
+
+
+def surrogate_predictor(surrogate: nn.Module) -> Predictor:
+    """The surrogate evaluated on x itself."""
+    device = next(surrogate.parameters(), torch.empty(0)).device
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            y = surrogate(torch.as_tensor(x, dtype=torch.float32, device=device))
+        return y.cpu().numpy().astype(np.float64)
+
+    return predict
+
+
+def misfit(predict: Predictor, x: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """||predict(x) - target||^2 per row."""
+    return np.sum((predict(x) - targets) ** 2, axis=1)
 
 
 def best_per_group(losses: np.ndarray, n_groups: int, keep: int) -> np.ndarray:

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ipage.localize import Penalty, best_per_group, localize
+from ipage.localize import Penalty, Predictor, best_per_group, localize, misfit
 from ipage.settings import LocalizationSettings, NASettings
 from ipage.tasks.base import Task
 
@@ -52,12 +52,14 @@ def neural_adjoint(
     restarts: int,
     keep: int,
     rng: np.random.Generator,
+    predict: Predictor | None = None,
     log: Callable[[str], None] | None = None,
 ) -> NAResult:
     """Search `restarts` prior draws per distinct target row; keep the best `keep` of each.
 
     Candidates are ranked by the objective NA minimises (surrogate loss + boundary loss),
-    which equals the surrogate loss inside the box.
+    which equals the surrogate loss inside the box; with `predict` (the designs as built, as
+    iPage ranks them) its misfit replaces the surrogate loss.
     """
     if keep > restarts:
         raise ValueError(f"cannot keep {keep} of {restarts} restarts")
@@ -76,5 +78,8 @@ def neural_adjoint(
     )
     with torch.no_grad():
         bdy = penalty(torch.as_tensor(result.x, dtype=torch.float32)).numpy().astype(np.float64)
-    idx = best_per_group(result.surrogate_loss + bdy, len(targets), keep)
-    return NAResult(result.x[idx], result.surrogate_loss[idx], int((bdy[idx] > 0).sum()))
+    loss = result.surrogate_loss
+    if predict is not None:
+        loss = misfit(predict, result.x, candidate_targets)
+    idx = best_per_group(loss + bdy, len(targets), keep)
+    return NAResult(result.x[idx], loss[idx], int((bdy[idx] > 0).sum()))

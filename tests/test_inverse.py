@@ -87,3 +87,23 @@ def test_latent_draws_keep_each_targets_smallest_padding_candidates():
     kept = np.sort(groups, axis=1)[:, :per_target]  # the allowed |z1| per target
     assert found.x.shape == (n, 2)
     assert np.all(np.isclose(np.abs(4 * found.x[:, 1])[:, None], kept).any(axis=1))
+
+
+def test_a_predictor_of_the_built_design_ranks_the_localized_candidates():
+    """Localization drives every candidate onto the circle f = 0.5; `predict` (here: the
+    design as built is x rounded to one decimal) decides which are kept and is their loss."""
+    method = INN_METHODS["ipage"]
+    n, per_target = 20, 4
+    z = np.random.default_rng(0).normal(size=(n * per_target, 2))
+
+    def built(x: np.ndarray) -> np.ndarray:
+        return (np.round(x, 1) ** 2).sum(axis=1, keepdims=True)
+
+    args = (lambda y, z: (z / 4, torch.zeros(len(z))), SumOfSquares(), get_task("sinewave"))
+    kwargs = dict(per_target=per_target, single_target=True,
+                  localization=LocalizationSettings(steps=300, lr=0.01, tol=1e-8))  # fmt: skip
+    targets = np.full((n, 1), 0.5)
+    plain = solve(*args, method, targets, z, **kwargs)
+    ranked = solve(*args, method, targets, z, predict=built, **kwargs)
+    np.testing.assert_allclose(ranked.surrogate_loss, ((built(ranked.x) - 0.5) ** 2)[:, 0])
+    assert ranked.surrogate_loss.mean() < ((built(plain.x) - 0.5) ** 2).mean()

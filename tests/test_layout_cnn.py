@@ -4,7 +4,12 @@ import numpy as np
 import torch
 
 from ipage.fem import spectral
-from ipage.models.layout_cnn import LayoutCNN, PeriodicConv2d, RelaxedLayoutSurrogate
+from ipage.models.layout_cnn import (
+    LayoutCNN,
+    PeriodicConv2d,
+    RelaxedLayoutSurrogate,
+    built_layout_predictor,
+)
 from ipage.settings import FitSettings, LayoutSurrogateSettings
 from ipage.tasks import get_task
 from ipage.train import train_layout_cnn
@@ -65,3 +70,13 @@ def test_training_learns_the_volume_fraction_of_random_layouts():
     with torch.no_grad():
         pred = cnn(torch.as_tensor(cells[256:], dtype=torch.float32)).numpy()
     assert np.mean((pred - y[256:]) ** 2) < 0.05 * y[256:].var()
+
+
+def test_built_layout_predictor_sees_the_cleaned_layouts():
+    torch.manual_seed(0)
+    cnn = LayoutCNN(np.array([[0.2], [0.5]]), width=4).eval()
+    surrogate = RelaxedLayoutSurrogate(cnn, TASK.layout_basis(), TASK.size, beta=16.0)
+    x = TASK.sample_prior(6, np.random.default_rng(2))
+    with torch.no_grad():
+        on_layouts = cnn(torch.as_tensor(TASK.cells(x), dtype=torch.float32)).numpy()
+    np.testing.assert_array_equal(built_layout_predictor(surrogate, TASK.cells)(x), on_layouts)

@@ -31,8 +31,8 @@ rule sample_baseline:
 
 
 rule neural_adjoint:
-    """NA: random prior starts, Adam through the frozen MLP (or the layout CNN) with the
-    boundary loss, best kept."""
+    """NA: random prior starts, Adam through the frozen MLP (or the layout CNN, ranked on the
+    built layouts) with the boundary loss, best kept."""
     input:
         split="results/{task}/data/split.npz",
         surrogate=na_surrogate,
@@ -50,6 +50,7 @@ rule neural_adjoint:
         gpu=config["gpu"],
     params:
         na=settings("na"),
+        layout_surrogate=layout_surrogate,
         evaluation=evaluation_keys("n_solutions", "repeats"),
         target=scenario_target,
         options=task_options,

@@ -3,14 +3,14 @@
 import time
 
 import numpy as np
-import torch
 
 from ipage.artifacts import Latent, Solutions
 from ipage.device import select_device
 from ipage.inverse import latent_posterior, solve
-from ipage.localize import warm_up
+from ipage.localize import surrogate_predictor, warm_up
 from ipage.methods import INN_METHODS
 from ipage.models.inn import ForwardSurrogate
+from ipage.models.layout_cnn import built_layout_predictor
 from ipage.models.serialize import load_model
 from ipage.settings import LocalizationSettings
 from ipage.tasks import get_task
@@ -25,7 +25,10 @@ def main(smk, log):
     task = get_task(w.task, **smk.params.options)
     posterior = latent_posterior(load_model(smk.input.posterior, device), method.posterior)
     network = load_model(smk.input.surrogate, device)  # the layout CNN maps x to y already
-    surrogate = network if smk.params.layout_surrogate else ForwardSurrogate(network)
+    if smk.params.layout_surrogate:  # searched relaxed, ranked on the layouts as built
+        surrogate, built = network, built_layout_predictor(network, task.cells)
+    else:
+        surrogate, built = ForwardSurrogate(network), None
     latent = Latent.load(smk.input.latent)
     z_all, targets, per_target = latent.z, latent.targets, latent.per_target
     warm_up(surrogate, task.lower, task.upper)
@@ -43,6 +46,7 @@ def main(smk, log):
             single_target=w.scenario == "single_target",
             localization=loc,
             draws=latent.draws,
+            predict=built,
             log=log,
         )
         seconds.append(time.perf_counter() - start)  # inference + localization (paper Fig. 7)
@@ -54,11 +58,8 @@ def main(smk, log):
             f"{np.median(found.surrogate_loss):.2e}, localization steps mean "
             f"{found.steps.mean():.1f} / max {found.steps.max()}, {seconds[-1]:.2f} s"
         )
-    with torch.no_grad():  # the surrogate's prediction for every kept solution
-        predicted = [
-            surrogate(torch.as_tensor(x, dtype=torch.float32, device=device)).cpu().numpy()
-            for x in xs
-        ]
+    predict = built or surrogate_predictor(surrogate)
+    predicted = [predict(x) for x in xs]  # the surrogate's prediction for every solution
     solutions = Solutions(
         x=np.stack(xs),
         targets=targets,

@@ -8,6 +8,7 @@ from ipage.artifacts import Solutions, Split
 from ipage.device import select_device
 from ipage.errors import require
 from ipage.localize import warm_up
+from ipage.models.layout_cnn import built_layout_predictor
 from ipage.models.serialize import load_model
 from ipage.na import neural_adjoint
 from ipage.scenarios import scenario_seed, scenario_targets
@@ -23,6 +24,8 @@ def main(smk, log):
     n_solutions, repeats = smk.params.evaluation["n_solutions"], smk.params.evaluation["repeats"]
     task = get_task(w.task, **smk.params.options)
     surrogate = load_model(smk.input.surrogate, device)
+    # the layout CNN: searched relaxed, ranked on the layouts as built (as iPage's candidates)
+    built = built_layout_predictor(surrogate, task.cells) if smk.params.layout_surrogate else None
     targets = scenario_targets(
         Split.load(smk.input.split), w.scenario, np.asarray(smk.params.target), n_solutions
     )
@@ -41,7 +44,15 @@ def main(smk, log):
         rng = scenario_seed(smk.params.seed, w.scenario, repeat)
         start = time.perf_counter()
         result = neural_adjoint(
-            surrogate, task, distinct, s, restarts=restarts, keep=keep, rng=rng, log=log
+            surrogate,
+            task,
+            distinct,
+            s,
+            restarts=restarts,
+            keep=keep,
+            rng=rng,
+            predict=built,
+            log=log,
         )
         seconds.append(time.perf_counter() - start)
         xs.append(result.x)
