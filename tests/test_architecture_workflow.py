@@ -117,12 +117,16 @@ def test_lost_chunk_is_remade_identically(workdir):
 
 @pytest.mark.slow
 def test_ipage_localizes_through_the_layout_cnn(workdir):
-    """The surrogate predictions stored with the solutions are the layout CNN's (through the
-    relaxed map), not the INN's f_y: the default search surrogate of spectral designs."""
+    """The surrogate predictions stored with the solutions are the layout CNN's on the
+    solutions' built layouts, not the INN's f_y: the default search surrogate of spectral
+    designs, and what their candidates were ranked by."""
     surrogate = load_model(workdir / "results/architecture/models/layout_cnn.pt")
     solutions = Solutions.load(workdir / "results/architecture/ipage/single_target/solutions.npz")
     with torch.no_grad():
-        predicted = surrogate(torch.as_tensor(solutions.x[0], dtype=torch.float32)).numpy()
+        built = torch.as_tensor(TASK.cells(solutions.x[0]), dtype=torch.float32)
+        predicted = surrogate.cnn(built).numpy()
     np.testing.assert_allclose(solutions.surrogate_y[0], predicted, rtol=1e-5, atol=1e-6)
+    loss = np.sum((solutions.surrogate_y[0] - solutions.targets) ** 2, axis=1)
+    np.testing.assert_allclose(solutions.surrogate_loss[0], loss, rtol=1e-6)
     log = (workdir / "logs/architecture/train_layout_cnn.log").read_text()
     assert "through the relaxed map" in log

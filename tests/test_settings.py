@@ -30,7 +30,7 @@ def test_resolve_lays_each_tasks_overrides_over_the_sections():
     assert robot.inn.training == FitSettings(
         epochs=100, batch_size=512, lr=0.001, lr_final_ratio=0.05, weight_decay=0.0
     )
-    assert (arch.evaluation.n_solutions, arch.evaluation.repeats) == (50, 2)
+    assert (arch.evaluation.n_solutions, arch.evaluation.repeats) == (50, 1)
     assert (arch.na.restarts, arch.na.lr, robot.na.lr) == (200, 0.005, 0.5)
     # the NA forward MLP is the na_surrogate section; the other sections keep their defaults
     assert arch.baselines["mlp"].training.epochs == 20
