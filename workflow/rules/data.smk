@@ -21,13 +21,16 @@ rule simulate:
 
 
 rule split:
-    """Shuffle the samples into train / validation / held-out test rows."""
+    """Shuffle the samples into train / validation / held-out test rows (round 0; a loop
+    round's split is loop_split's)."""
     input:
         "results/{task}/data/samples.npz",
     output:
         "results/{task}/data/split.npz",
     log:
         "logs/{task}/split.log",
+    wildcard_constraints:
+        task="[^/]+",
     benchmark:
         "results/{task}/benchmarks/split.tsv"
     conda:

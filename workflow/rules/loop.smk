@@ -1,12 +1,9 @@
 # Closed-loop design rounds (ipage/loop.py): round r of task T is the task name
 # T/round_<r> (loop.add: all) or T/round_<r>_<method> (add: method), so every generic rule
 # serves it in its own tree results/T/round_<r>[_<method>]/; round 0 is today's results/T/.
-# loop_split makes a round's training set, the rest is the ordinary pipeline, and loop_table
-# counts verified designs against cumulative simulator calls over the rounds. Settings and
-# input functions: loop_common.smk.
-
-
-ruleorder: loop_split > split
+# loop_split makes a round's training set (rule split only round 0's), the rest is the
+# ordinary pipeline, and loop_table counts verified designs against cumulative simulator
+# calls over the rounds. Settings and input functions: loop_common.smk.
 
 
 rule loop_split:
