@@ -17,8 +17,8 @@ from torch import nn
 from ipage.settings import LocalizationSettings
 
 Penalty = Callable[[torch.Tensor], torch.Tensor]  # (n, x_dim) -> (n,) extra loss per row
-# Finished designs x (n, x_dim) -> the surrogate's y (n, y_dim) for the design as it will be
-# built: what candidates are ranked by when that differs from the searched surrogate.
+# Finished designs x (n, x_dim) -> the surrogate's y (n, y_dim), what candidates are ranked
+# by: the searched surrogate itself, or its prediction for the design as it will be built.
 Predictor = Callable[[np.ndarray], np.ndarray]
 
 

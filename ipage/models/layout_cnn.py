@@ -18,6 +18,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ipage.localize import Predictor
 from ipage.models.normalize import Standardizer
 
 
@@ -89,7 +90,7 @@ class RelaxedLayoutSurrogate(nn.Module):
 
 def built_layout_predictor(
     surrogate: RelaxedLayoutSurrogate, cells: Callable[[np.ndarray], np.ndarray]
-) -> Callable[[np.ndarray], np.ndarray]:
+) -> Predictor:
     """y predicted for designs x (n, m) from the layouts they become, `cells(x)` (cleaned,
     0/1), not from their relaxation. The search drives the relaxed loss to ~0 for nearly every
     candidate, so ranking candidates by it is arbitrary; where the relaxation and the built
