@@ -28,7 +28,7 @@ class Baseline:
     samples: bool  # draws x ~ p(x|y) from the model (rule sample_baseline), else neural adjoint
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
 class Method:
     label: str  # row label of the paper-style tables
     color: str  # the method's colour in every figure
@@ -42,54 +42,29 @@ class Method:
         return self.solver.model
 
 
+def _ipage(sampling: str, posterior: str = "inn") -> INNMethod:
+    """An iPage variant: latent design `sampling`, localized, best candidate kept."""
+    return INNMethod(sampling, localize=True, select=True, posterior=posterior)
+
+
 # The paper's row order (Tables 2, 3): baselines first, iPage last; our SRS / LHS ablations
 # sit just before the paper's iPage (maximin LHS) row, iPage on the cINN posterior after it.
 # iPage is blue as in the paper's Fig. 5.
 METHODS: dict[str, Method] = {
-    "mdn": Method(
-        label="Mixture density networks (MDN)",
-        color="tab:pink",
-        solver=Baseline(model="mdn", samples=True),
-    ),
+    "mdn": Method("Mixture density networks (MDN)", "tab:pink", Baseline("mdn", samples=True)),
     "inn": Method(
-        label="Invertible neural network (INN)",
-        color="tab:orange",
-        solver=INNMethod(sampling="srs", localize=False, select=False),
+        "Invertible neural network (INN)",
+        "tab:orange",
+        INNMethod("srs", localize=False, select=False),
     ),
-    "cinn": Method(
-        label="conditional INN (cINN)",
-        color="tab:green",
-        solver=Baseline(model="cinn", samples=True),
-    ),
-    "cvae": Method(
-        label="conditional VAE (cVAE)",
-        color="tab:red",
-        solver=Baseline(model="cvae", samples=True),
-    ),
-    "na": Method(
-        label="Neural-Adjoint (NA)",
-        color="tab:brown",
-        solver=Baseline(model="mlp", samples=False),
-    ),
-    "ipage_srs": Method(
-        label="iPage (with SRS)",
-        color="tab:purple",
-        solver=INNMethod(sampling="srs", localize=True, select=True),
-    ),
-    "ipage_lhs": Method(
-        label="iPage (with LHS)",
-        color="tab:cyan",
-        solver=INNMethod(sampling="lhs", localize=True, select=True),
-    ),
-    "ipage": Method(
-        label="iPage (with maximin LHS)",
-        color="tab:blue",
-        solver=INNMethod(sampling="maximin_lhs", localize=True, select=True),
-    ),
+    "cinn": Method("conditional INN (cINN)", "tab:green", Baseline("cinn", samples=True)),
+    "cvae": Method("conditional VAE (cVAE)", "tab:red", Baseline("cvae", samples=True)),
+    "na": Method("Neural-Adjoint (NA)", "tab:brown", Baseline("mlp", samples=False)),
+    "ipage_srs": Method("iPage (with SRS)", "tab:purple", _ipage("srs")),
+    "ipage_lhs": Method("iPage (with LHS)", "tab:cyan", _ipage("lhs")),
+    "ipage": Method("iPage (with maximin LHS)", "tab:blue", _ipage("maximin_lhs")),
     "ipage_cinn": Method(
-        label="iPage on the cINN posterior (maximin LHS)",
-        color="navy",
-        solver=INNMethod(sampling="maximin_lhs", localize=True, select=True, posterior="cinn"),
+        "iPage on the cINN posterior (maximin LHS)", "navy", _ipage("maximin_lhs", "cinn")
     ),
 }
 
