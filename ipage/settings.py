@@ -55,6 +55,9 @@ class INNSettings:
     y_noise: float  # std of the noise added to standardised y in every batch
     pad_noise: float  # std of the noise filling the x padding (instead of zeros)
     y_sigma: float  # std of the Gaussian around y (and around 0 for output pads) in L_z
+    refine_epochs: int = 0  # f_y fine-tuned on L_y alone after training (0: the checkpoint)
+    refine_batch_size: int = 256
+    refine_lr: float = 3.0e-4
 
     @classmethod
     def from_section(cls, inn: dict, dims: tuple[int, int]) -> INNSettings:

@@ -222,7 +222,52 @@ def train_inn(
     )
     surrogate = copy.deepcopy(model)
     surrogate.load_state_dict(result.best_state)
-    return model, surrogate, result.history, result.seconds
+    history, seconds = result.history, result.seconds
+    if s.refine_epochs:
+        refined = refine_surrogate(surrogate, split, s, seed=seed, device=device, log=log)
+        history += [{**row, "epoch": row["epoch"] + s.epochs} for row in refined.history]
+        seconds += refined.seconds
+    return model, surrogate, history, seconds
+
+
+def refine_surrogate(
+    surrogate: INN, split: Split, s: INNSettings, *, seed: int, device: torch.device, log: Log
+) -> FitResult:
+    """Fine-tune f_y on L_y alone (in place; the best-validation state is kept).
+
+    The schedule trades L_y against L_z to the end, while localization only needs f_y to be
+    accurate: refining a copy sharpens the surrogate and leaves the posterior (the final INN)
+    as trained."""
+    x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)
+    y_val = torch.as_tensor(split.y_val, dtype=torch.float32, device=device)
+    yd = surrogate.y_dim
+
+    def batch_loss(xb: torch.Tensor, yb: torch.Tensor, epoch: int) -> torch.Tensor:
+        return loss_y(surrogate.forward_normalized(xb)[:, :yd], surrogate.y_norm(yb))
+
+    def val_loss() -> float:
+        return float(torch.mean((surrogate.predict_y(x_val) - y_val) ** 2))
+
+    settings = FitSettings(
+        epochs=s.refine_epochs,
+        batch_size=s.refine_batch_size,
+        lr=s.refine_lr,
+        lr_final_ratio=s.lr_final_ratio,
+    )
+    log(f"refining the surrogate f_y on L_y alone: {s.refine_epochs} epochs, lr {s.refine_lr}")
+    result = fit(
+        surrogate,
+        batch_loss,
+        val_loss,
+        split.x_train,
+        split.y_train,
+        settings,
+        seed=seed,
+        device=device,
+        log=log,
+    )
+    surrogate.load_state_dict(result.best_state)
+    return result
 
 
 def train_layout_cnn(
