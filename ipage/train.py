@@ -225,7 +225,9 @@ def train_inn(
     history, seconds = result.history, result.seconds
     if s.refine_epochs:
         refined = refine_surrogate(surrogate, split, s, seed=seed, device=device, log=log)
-        history += [{**row, "epoch": row["epoch"] + s.epochs} for row in refined.history]
+        history += [
+            {**row, "epoch": row["epoch"] + s.epochs, "phase": "refine"} for row in refined.history
+        ]
         seconds += refined.seconds
     return model, surrogate, history, seconds
 

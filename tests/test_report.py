@@ -190,6 +190,12 @@ def test_figures_write_pngs(tmp_path, summary):
     )
     figures.inn_training(tmp_path / "inn.png", history, "sinewave")
     assert _is_png(tmp_path / "inn.png")
+    refined = pd.concat(  # inn.refine_epochs: L_y-only epochs without loss weights
+        [history, pd.DataFrame({"epoch": [5, 6], "train_loss": [0.1, 0.05], "phase": "refine"})]
+    )
+    refined["val_loss"] = refined["val_loss"].fillna(0.1)
+    figures.inn_training(tmp_path / "inn_refined.png", refined, "sinewave")
+    assert _is_png(tmp_path / "inn_refined.png")
 
     table = tables.modes_vs_ns(
         {"ipage": np.array([[7, 9], [9, 9]]), "ipage_srs": np.ones((2, 2))}, [25, 50], 9

@@ -261,8 +261,9 @@ def _log_scale(ax, values: np.ndarray) -> None:
 
 
 def inn_training(path: str | Path, history: pd.DataFrame, task_name: str) -> None:
-    """INN training curves: weighted training loss and validation forward MSE (left), the
-    dynamic bi-directional loss weights lambda_y, lambda_x, lambda_z (right); log y."""
+    """INN training curves: weighted training loss and validation forward MSE (left, with the
+    f_y refinement's epochs after a dotted line), the dynamic bi-directional loss weights
+    lambda_y, lambda_x, lambda_z (right); log y."""
     fig, axes = _figure(1, 2, 11, 3.8)
     epoch = history["epoch"] if "epoch" in history else np.arange(1, len(history) + 1)
     loss_ax, lam_ax = axes[0]
@@ -274,6 +275,9 @@ def inn_training(path: str | Path, history: pd.DataFrame, task_name: str) -> Non
         if column in history:
             loss_ax.plot(epoch, history[column], marker=".", label=text)
     _log_scale(loss_ax, history[[c for c in labels if c in history]].to_numpy())
+    if "phase" in history and (history["phase"] == "refine").any():  # inn.refine_epochs
+        start = epoch[history["phase"] == "refine"].min() - 0.5
+        loss_ax.axvline(start, color="grey", linestyle=":", label="after: $f_y$ refined on $L_y$")
     loss_ax.set_xlabel("epoch")
     loss_ax.set_ylabel("loss (log scale)")
     loss_ax.set_title(f"{task_label(task_name)}: INN losses")
