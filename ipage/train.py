@@ -152,6 +152,14 @@ def inn_losses(
     return {"l_y": l_y, "l_x": l_x, "l_z": l_z}
 
 
+def _forward_val_mse(model: INN, split: Split, device: torch.device) -> Callable[[], float]:
+    """The validation loss of every INN training phase: f_y's MSE on the validation rows in
+    raw y units, what localization relies on."""
+    x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)
+    y_val = torch.as_tensor(split.y_val, dtype=torch.float32, device=device)
+    return lambda: float(torch.mean((model.predict_y(x_val) - y_val) ** 2))
+
+
 def build_inn(split: Split, s: INNSettings, seed: int = 0) -> INN:
     """The untrained INN `s` describes, normalised to the split's training rows."""
     return INN(
@@ -193,16 +201,11 @@ def train_inn(
         lambda_y_final=s.lambda_y_final,
         lambda_x_final=s.lambda_x_final,
     )
-    x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)
-    y_val = torch.as_tensor(split.y_val, dtype=torch.float32, device=device)
 
     def batch_loss(xb: torch.Tensor, yb: torch.Tensor, epoch: int) -> torch.Tensor:
         lam_y, lam_x, lam_z = schedule.weights(epoch)
         parts = inn_losses(model, xb, yb, s, backward=lam_x > 0)
         return lam_y * parts["l_y"] + lam_x * parts["l_x"] + lam_z * parts["l_z"]
-
-    def val_loss() -> float:  # forward fit in raw y units: what localization relies on
-        return float(torch.mean((model.predict_y(x_val) - y_val) ** 2))
 
     def stats(epoch: int) -> dict:
         lam_y, lam_x, lam_z = schedule.weights(epoch)
@@ -211,7 +214,7 @@ def train_inn(
     result = fit(
         model,
         batch_loss,
-        val_loss,
+        _forward_val_mse(model, split, device),
         split.x_train,
         split.y_train,
         s.training,
@@ -240,15 +243,10 @@ def refine_surrogate(
     The schedule trades L_y against L_z to the end, while localization only needs f_y to be
     accurate: refining a copy sharpens the surrogate and leaves the posterior (the final INN)
     as trained."""
-    x_val = torch.as_tensor(split.x_val, dtype=torch.float32, device=device)
-    y_val = torch.as_tensor(split.y_val, dtype=torch.float32, device=device)
     yd = surrogate.y_dim
 
     def batch_loss(xb: torch.Tensor, yb: torch.Tensor, epoch: int) -> torch.Tensor:
         return loss_y(surrogate.forward_normalized(xb)[:, :yd], surrogate.y_norm(yb))
-
-    def val_loss() -> float:
-        return float(torch.mean((surrogate.predict_y(x_val) - y_val) ** 2))
 
     settings = FitSettings(
         epochs=s.refine_epochs,
@@ -260,7 +258,7 @@ def refine_surrogate(
     result = fit(
         surrogate,
         batch_loss,
-        val_loss,
+        _forward_val_mse(surrogate, split, device),
         split.x_train,
         split.y_train,
         settings,
